@@ -1,0 +1,1 @@
+//! Faithful simulators of the four carrier APIs (see ../shared/carrier-docs).
