@@ -1,1 +1,93 @@
-fn main() {}
+//! The `shipgate` command line: serve, migrate, openapi, sandbox, api-key.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use shipgate::app::{Application, shutdown_signal};
+use shipgate::config::{Config, DEFAULT_DATABASE_URL, LogFormat};
+use shipgate::service::api_keys::{self, KeyMode};
+use shipgate::{api, store, telemetry};
+
+#[derive(Parser)]
+#[command(name = "shipgate", version, about = "Unified shipping gateway: one REST API in front of many carriers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API and its background workers.
+    Serve(Box<Config>),
+    /// Create the database if needed and apply migrations, then exit.
+    Migrate {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Manage API keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key for a tenant (created when new) and print it once.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum, default_value_t = KeyMode::Live)]
+        mode: KeyMode,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve(config) => config.log_format,
+        _ => LogFormat::Pretty,
+    };
+    telemetry::init(log_format);
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve(config) => {
+            let app = Application::build(*config).await.map_err(|e| e.to_string())?;
+            tracing::info!(address = %app.local_addr(), "shipgate listening; docs at /docs");
+            app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+        }
+        Command::Migrate { database_url } => {
+            store::ensure_database(&database_url).await.map_err(|e| e.to_string())?;
+            let db = store::pool(&database_url, 2).map_err(|e| e.to_string())?;
+            store::migrate(&db).await.map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", api::openapi::document_json());
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Create { tenant, mode, database_url }) => {
+            store::ensure_database(&database_url).await.map_err(|e| e.to_string())?;
+            let db = store::pool(&database_url, 2).map_err(|e| e.to_string())?;
+            store::migrate(&db).await.map_err(|e| e.to_string())?;
+            let key = api_keys::create(&db, &tenant, mode).await.map_err(|e| e.to_string())?;
+            eprintln!("API key for tenant `{}` ({}); it is shown only once:", key.tenant_name, key.tenant);
+            println!("{}", key.secret);
+            Ok(())
+        }
+    }
+}

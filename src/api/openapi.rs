@@ -1,0 +1,61 @@
+//! The OpenAPI document, generated from the handlers' annotations. The
+//! committed copy in `openapi/openapi.json` must equal `document()`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi as OpenApiDoc, SecurityRequirement};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{CarrierProblem, FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shipgate",
+        description = "One normalized REST API in front of many carrier APIs: quotes, shipments, labels, pickups, relay points and tracking.\n\nAuthenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json` with a stable `code`. Unsafe POSTs accept an `Idempotency-Key` header.",
+        license(name = "Proprietary"),
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(Problem, FieldError, CarrierProblem)),
+    tags(
+        (name = "carrier-accounts", description = "Your accounts at each carrier, with encrypted credentials."),
+        (name = "operations", description = "Health, readiness and metrics."),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("sg_live_… / sg_test_…")
+                    .description(Some("API key created with `shipgate api-key create --tenant NAME`"))
+                    .build(),
+            ),
+        );
+        // Every operation needs the key unless it says `security(())`.
+        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+pub fn document() -> OpenApiDoc {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let (_, public) = super::public_routes().split_for_parts();
+    let (_, v1) = super::v1_routes().split_for_parts();
+    doc.merge(public);
+    doc.merge(v1);
+    doc
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn document_json() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).expect("OpenAPI serializes");
+    text.push('\n');
+    text
+}

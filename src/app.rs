@@ -1,0 +1,143 @@
+//! `Application::build(config)`: database, state, router and listener, shared
+//! by `main` and the tests so both run exactly the same service.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::api;
+use crate::api::auth::AuthCache;
+use crate::carriers::http::UpstreamHttp;
+use crate::carriers::registry::CarrierDeps;
+use crate::config::Config;
+use crate::crypto::{CryptoError, MasterKey, SecretBox};
+use crate::state::{AppInner, AppState};
+use crate::store::{self, StartupError};
+use crate::telemetry::Metrics;
+use crate::worker;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(
+        "SHIPGATE_MASTER_KEY is not set: it encrypts carrier credentials at rest. Generate one with `openssl rand -hex 32` and set SHIPGATE_MASTER_KEY (or pass --master-key), or run with --sandbox for an offline demo"
+    )]
+    MissingMasterKey,
+    #[error("SHIPGATE_MASTER_KEY is invalid: {0}")]
+    BadMasterKey(CryptoError),
+    #[error(transparent)]
+    Database(#[from] StartupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+pub struct Application {
+    state: AppState,
+    listener: TcpListener,
+}
+
+fn master_key(config: &Config) -> Result<MasterKey, BuildError> {
+    match (&config.master_key, config.sandbox) {
+        (Some(text), _) => MasterKey::parse(text).map_err(BuildError::BadMasterKey),
+        (None, true) => {
+            tracing::warn!("sandbox mode: carrier credentials are encrypted with a public demo key");
+            Ok(MasterKey::insecure_sandbox_key())
+        }
+        (None, false) => Err(BuildError::MissingMasterKey),
+    }
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, BuildError> {
+        // Rustls needs one process-wide crypto provider; a second install is a no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let key = master_key(&config)?;
+        store::ensure_database(&config.database_url).await?;
+        let db = store::pool(&config.database_url, config.db_max_connections)?;
+        store::migrate(&db).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| BuildError::Bind { addr: config.listen, source })?;
+        let metrics = Metrics::new();
+        let http = UpstreamHttp::new(metrics.clone());
+        let state = AppState::new(AppInner {
+            config,
+            db,
+            secrets: SecretBox::new(&key),
+            metrics,
+            auth_cache: AuthCache::default(),
+            carriers: CarrierDeps { http },
+            shutdown: CancellationToken::new(),
+        });
+        Ok(Application { state, listener })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish
+    /// (bounded by the configured grace period) and stops the workers.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let Application { state, listener } = self;
+        let workers = if state.config.no_workers { Vec::new() } else { worker::spawn_all(&state) };
+        let token = state.shutdown.clone();
+        let grace = api::shutdown_grace(&state);
+        let router = api::router(state.clone());
+        let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown({
+                let token = token.clone();
+                async move { token.cancelled().await }
+            });
+        let deadline = {
+            let token = token.clone();
+            async move {
+                shutdown.await;
+                tracing::info!(grace_secs = grace.as_secs(), "shutting down: finishing in-flight requests");
+                token.cancel();
+                tokio::time::sleep(grace).await;
+            }
+        };
+        let result = tokio::select! {
+            r = server => r,
+            _ = deadline => {
+                tracing::warn!("grace period over; dropping remaining connections");
+                Ok(())
+            }
+        };
+        token.cancel();
+        for handle in workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Resolves on SIGTERM or ctrl-c.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

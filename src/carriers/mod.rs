@@ -1,0 +1,44 @@
+//! Connectors to the carriers. Each carrier lives in its own folder with its
+//! wire types (exactly as the carrier sends them) and `TryFrom` mappings to
+//! the domain; wire types never leave their folder. Connectors never touch
+//! the database: what they must persist (e.g. a session token) goes through
+//! a port handed to them.
+
+pub mod capabilities;
+pub mod context;
+pub mod credentials;
+pub mod error;
+pub mod http;
+pub mod registry;
+
+pub mod coursier_fr;
+pub mod ecotrack;
+pub mod ecourier;
+pub mod myflyingbox;
+
+use async_trait::async_trait;
+
+use crate::domain::CarrierKind;
+
+pub use capabilities::Capabilities;
+pub use context::{CallCtx, Priority};
+pub use error::CarrierError;
+
+/// What a successful credential check learned.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    /// Anything worth showing to the user (account name, API version...).
+    pub message: Option<String>,
+}
+
+/// One carrier account's connector. Operations a carrier lacks keep the
+/// default body, which answers `CarrierError::Unsupported`.
+#[async_trait]
+pub trait Carrier: Send + Sync {
+    fn kind(&self) -> CarrierKind;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// Proves the credentials work with the cheapest authenticated call.
+    async fn verify(&self, ctx: &CallCtx) -> Result<Verified, CarrierError>;
+}

@@ -1,0 +1,5 @@
+//! Use cases: what the API and the workers do, talking to the store and the
+//! carriers. Handlers stay thin; the rules live here.
+
+pub mod api_keys;
+pub mod carrier_accounts;

@@ -1,0 +1,14 @@
+//! Background work run by `serve` next to the API: each worker loops until
+//! the shutdown token is cancelled, claiming work from Postgres so several
+//! replicas can share it.
+
+pub mod janitor;
+
+use tokio::task::JoinHandle;
+
+use crate::state::AppState;
+
+/// Starts every worker; the handles finish after `state.shutdown` fires.
+pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
+    vec![tokio::spawn(janitor::run(state.clone()))]
+}
