@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
+use crate::webhooks::AddressPolicy;
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/shipgate";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -61,6 +63,48 @@ pub struct Config {
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
+
+    /// Non-public addresses webhook URLs may reach anyway: comma-separated
+    /// categories (loopback, private, link_local, unique_local, cgnat,
+    /// multicast, unspecified, reserved) and CIDR ranges. Empty: public only.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_ALLOW", default_value = "")]
+    pub webhook_allow: AddressPolicy,
+
+    /// Multiplies every delay of the webhook retry schedule (1 = about three days).
+    #[arg(long, env = "SHIPGATE_WEBHOOK_RETRY_SCALE", default_value_t = 1.0, value_parser = positive_f64)]
+    pub webhook_retry_scale: f64,
+
+    /// Seconds a webhook receiver has to answer one request.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout_secs: u64,
+
+    /// Seconds a dispatcher owns a claimed delivery; after a crash, another
+    /// replica sends it again once this lease runs out. At least the timeout + 5.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub webhook_lease_secs: u64,
+
+    /// An endpoint whose deliveries all fail for longer than this is disabled.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_DISABLE_AFTER_SECS", default_value_t = 3 * 86_400)]
+    pub webhook_disable_after_secs: u64,
+
+    /// Webhook requests one dispatcher sends at the same time.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_CONCURRENCY", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub webhook_concurrency: u32,
+
+    /// Milliseconds between checks for due deliveries when no notification arrives.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub webhook_poll_ms: u64,
+
+    /// Days events and their delivery logs are kept.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub webhook_retention_days: u32,
+}
+
+fn positive_f64(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }
 
 impl Config {
@@ -88,6 +132,15 @@ impl Config {
             no_workers: true,
             sandbox: false,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
+            // Test receivers listen on 127.0.0.1.
+            webhook_allow: "loopback".parse().expect("valid policy"),
+            webhook_retry_scale: 1.0,
+            webhook_timeout_secs: 5,
+            webhook_lease_secs: 10,
+            webhook_disable_after_secs: 3 * 86_400,
+            webhook_concurrency: 8,
+            webhook_poll_ms: 200,
+            webhook_retention_days: 30,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -32,7 +33,7 @@ pub const REQUEST_ID: &str = "x-request-id";
 
 /// Routes under `/v1`, every one behind an API key.
 pub fn v1_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(carrier_accounts::routes())
+    OpenApiRouter::new().merge(carrier_accounts::routes()).merge(webhooks::routes())
 }
 
 /// Routes anyone may call (health, readiness, metrics).

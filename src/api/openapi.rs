@@ -18,6 +18,8 @@ use crate::error::{CarrierProblem, FieldError, Problem};
     components(schemas(Problem, FieldError, CarrierProblem)),
     tags(
         (name = "carrier-accounts", description = "Your accounts at each carrier, with encrypted credentials."),
+        (name = "webhooks", description = "Signed notifications of shipment and tracking changes (Standard Webhooks), with delivery logs, replays and recovery."),
+        (name = "events", description = "Every event of your account, as webhooks carry it."),
         (name = "operations", description = "Health, readiness and metrics."),
     )
 )]

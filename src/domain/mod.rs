@@ -3,6 +3,7 @@
 pub mod carrier_kind;
 pub mod ids;
 pub mod money;
+pub mod webhook;
 
 pub use carrier_kind::CarrierKind;
 pub use money::{Currency, Money};

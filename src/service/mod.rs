@@ -3,3 +3,6 @@
 
 pub mod api_keys;
 pub mod carrier_accounts;
+pub mod webhook_deliveries;
+pub mod webhook_sending;
+pub mod webhooks;

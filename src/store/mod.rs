@@ -5,7 +5,10 @@ pub mod api_keys;
 pub mod carrier_accounts;
 pub mod carrier_sessions;
 pub mod idempotency;
+pub mod outbox;
 pub mod tenants;
+pub mod webhook_deliveries;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

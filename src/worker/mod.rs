@@ -3,6 +3,7 @@
 //! replicas can share it.
 
 pub mod janitor;
+pub mod webhook_dispatch;
 
 use tokio::task::JoinHandle;
 
@@ -10,5 +11,5 @@ use crate::state::AppState;
 
 /// Starts every worker; the handles finish after `state.shutdown` fires.
 pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(janitor::run(state.clone()))]
+    vec![tokio::spawn(janitor::run(state.clone())), tokio::spawn(webhook_dispatch::run(state.clone()))]
 }
