@@ -19,7 +19,6 @@ CREATE TABLE webhook_endpoints (
     previous_secret_expires_at  timestamptz,
     -- Start of the current run of failures (NULL after a success).
     failing_since               timestamptz,
-    last_failure_at             timestamptz,
     created_at                  timestamptz NOT NULL DEFAULT now(),
     updated_at                  timestamptz NOT NULL DEFAULT now(),
     CHECK (enabled = (disabled_reason IS NULL))

@@ -173,7 +173,8 @@ pub async fn replay_event(
 }
 
 /// Queues again every event of `[since, until)` the endpoint is subscribed
-/// to and has not received (failed, or created while it was disabled).
+/// to and has not received (failed, or created while it was disabled);
+/// `webhook.*` events (pings, notices) are of their moment and left out.
 pub async fn recover(
     state: &AppState,
     tenant: TenantId,

@@ -154,13 +154,13 @@ impl Sender {
             endpoints::record_success(&mut tx, claimed.endpoint_id).await?;
         } else {
             let window = self.state.config.webhook_disable_after_secs;
-            let failing_since = endpoints::record_failure(&mut tx, claimed.endpoint_id, window as f64).await?;
+            let failing_since = endpoints::record_failure(&mut tx, claimed.endpoint_id).await?;
             let error = report.error.as_deref().unwrap_or("failed");
             if report.gone() {
                 let detail = format!("answered 410 Gone to {} at {}", claimed.event_type, Utc::now().to_rfc3339());
                 self.disable(&mut tx, claimed, DisabledReason::Gone, &detail).await?;
             } else if let Some(since) = failing_since
-                && (Utc::now() - since).num_seconds() >= i64::try_from(window).unwrap_or(i64::MAX)
+                && (Utc::now() - since).to_std().is_ok_and(|failing| failing >= Duration::from_secs(window))
             {
                 let detail = format!("every delivery failed since {}; last error: {error}", since.to_rfc3339());
                 self.disable(&mut tx, claimed, DisabledReason::Failing, &detail).await?;

@@ -302,7 +302,8 @@ pub async fn missed_events(
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT ev.id FROM webhook_events ev JOIN webhook_endpoints e ON e.id = $2 AND e.tenant_id = ev.tenant_id
          WHERE ev.tenant_id = $1 AND ev.created_at >= $3 AND ev.created_at < $4
-           AND ev.type NOT IN ('webhook.ping')
+           -- Business events only: pings and notices about endpoints are of the moment.
+           AND ev.type NOT LIKE 'webhook.%'
            AND (e.event_types IS NULL OR ev.type = ANY(e.event_types))
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.endpoint_id = e.id
                            AND d.status IN ('pending', 'succeeded'))

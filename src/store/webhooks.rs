@@ -188,25 +188,13 @@ pub async fn record_success(conn: &mut PgConnection, id: Uuid) -> Result<(), sql
     Ok(())
 }
 
-/// A delivery failed: extends the current failure run and returns when it
-/// began. A run restarts when nothing failed for a whole `window` (no
-/// evidence in between that the endpoint was down).
-pub async fn record_failure(
-    conn: &mut PgConnection,
-    id: Uuid,
-    window_secs: f64,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+/// A delivery failed: starts a failure run unless one is going on, and
+/// returns when the current run began.
+pub async fn record_failure(conn: &mut PgConnection, id: Uuid) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE webhook_endpoints SET
-            failing_since = CASE
-                WHEN failing_since IS NULL OR last_failure_at < now() - make_interval(secs => $2) THEN now()
-                ELSE failing_since END,
-            last_failure_at = now()
-         WHERE id = $1
-         RETURNING failing_since",
+        "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1 RETURNING failing_since",
     )
     .bind(id)
-    .bind(window_secs)
     .fetch_optional(conn)
     .await
 }

@@ -54,6 +54,7 @@ pub struct RecoverRequest {
 pub struct RecoverResult {
     /// Deliveries queued: events of the window the endpoint is subscribed to
     /// and had not received (failed, or sent while it was disabled).
+    /// `webhook.*` events are not recovered.
     pub queued: u64,
 }
 
