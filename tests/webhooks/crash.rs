@@ -34,19 +34,21 @@ fn free_port() -> u16 {
 
 async fn start_binary(database_url: &str) -> (Server, String) {
     let port = free_port();
-    let child = Command::new(BIN)
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SHIPGATE_MASTER_KEY", MASTER_KEY)
-        .env("SHIPGATE_WEBHOOK_ALLOW", "loopback")
-        .env("SHIPGATE_WEBHOOK_TIMEOUT_SECS", "5")
-        .env("SHIPGATE_WEBHOOK_LEASE_SECS", LEASE_SECS.to_string())
-        .env("SHIPGATE_WEBHOOK_POLL_MS", "50")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start shipgate");
+    let server = Server(
+        Command::new(BIN)
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SHIPGATE_MASTER_KEY", MASTER_KEY)
+            .env("SHIPGATE_WEBHOOK_ALLOW", "loopback")
+            .env("SHIPGATE_WEBHOOK_TIMEOUT_SECS", "5")
+            .env("SHIPGATE_WEBHOOK_LEASE_SECS", LEASE_SECS.to_string())
+            .env("SHIPGATE_WEBHOOK_POLL_MS", "50")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start shipgate"),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -54,7 +56,7 @@ async fn start_binary(database_url: &str) -> (Server, String) {
         if let Ok(r) = client.get(format!("{base}/readyz")).send().await
             && r.status() == 200
         {
-            return (Server(child), base);
+            return (server, base);
         }
         assert!(Instant::now() < deadline, "shipgate did not become ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
