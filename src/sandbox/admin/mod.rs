@@ -1,0 +1,4 @@
+use std::sync::Arc;
+use axum::Router;
+use crate::sandbox::state::SandboxState;
+pub fn router(state: Arc<SandboxState>) -> Router { let _ = state; Router::new() }

@@ -1,0 +1,5 @@
+pub mod store;
+use std::sync::Arc;
+use axum::Router;
+use crate::sandbox::state::SandboxState;
+pub fn router(state: Arc<SandboxState>) -> Router { let _ = state; Router::new() }
