@@ -60,7 +60,9 @@ pub fn strict_decimal(value: Option<&Value>) -> Result<Option<f64>, String> {
                 && !s.starts_with('.')
                 && !s.ends_with('.');
             if well_formed {
-                s.parse::<f64>().map(Some).map_err(|_| "is not a number".into())
+                s.parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| "is not a number".into())
             } else {
                 Err(format!(
                     "is not a number: '{s}' (only digits and '.' as decimal separator are allowed)"
@@ -86,11 +88,5 @@ impl Errors {
 
     pub fn to_json(&self) -> Value {
         serde_json::to_value(&self.0).unwrap_or(Value::Null)
-    }
-
-    pub fn merge(&mut self, other: Errors) {
-        for (field, messages) in other.0 {
-            self.0.entry(field).or_default().extend(messages);
-        }
     }
 }

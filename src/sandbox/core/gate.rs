@@ -99,8 +99,16 @@ fn apply_rate_headers(carrier: Carrier, decision: &RateDecision, response: &mut 
         EcotrackHeaderStyle::ThreeWindows => {
             for w in &decision.windows {
                 insert_header(headers, &format!("x-ratelimit-limit-{}", w.name), w.limit);
-                insert_header(headers, &format!("x-ratelimit-remaining-{}", w.name), w.remaining);
-                insert_header(headers, &format!("x-ratelimit-reset-{}", w.name), w.reset_at);
+                insert_header(
+                    headers,
+                    &format!("x-ratelimit-remaining-{}", w.name),
+                    w.remaining,
+                );
+                insert_header(
+                    headers,
+                    &format!("x-ratelimit-reset-{}", w.name),
+                    w.reset_at,
+                );
             }
         }
         EcotrackHeaderStyle::Legacy => {
@@ -140,10 +148,16 @@ pub async fn gate<C: CarrierApi>(
         .unwrap_or_else(|| request.uri().path().to_owned());
     let endpoint = endpoint_name(C::PREFIX, request.method(), &matched);
     let (mut parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
 
     let auth = C::authenticate(&state, &endpoint, &parts, &body);
-    let account = auth.as_ref().map(String::as_str).unwrap_or(UNAUTHENTICATED).to_owned();
+    let account = auth
+        .as_ref()
+        .map(String::as_str)
+        .unwrap_or(UNAUTHENTICATED)
+        .to_owned();
     state.stats.record_call(carrier, &endpoint, &account);
 
     // Ecotrack throttles before authenticating (anonymous callers share one bucket).

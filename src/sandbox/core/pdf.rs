@@ -2,7 +2,13 @@
 
 fn escape(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                '?'
+            }
+        })
         .flat_map(|c| match c {
             '(' | ')' | '\\' => vec!['\\', c],
             other => vec![other],

@@ -46,7 +46,11 @@ impl Stats {
     }
 
     pub fn record_rate_limited(&self, carrier: Carrier, account: &str) {
-        self.with(|c| *c.rate_limited.entry((carrier, account.to_owned())).or_default() += 1);
+        self.with(|c| {
+            *c.rate_limited
+                .entry((carrier, account.to_owned()))
+                .or_default() += 1
+        });
     }
 
     pub fn record_fault(&self, carrier: Carrier, kind: &'static str) {

@@ -33,8 +33,12 @@ const PARIS_SUMMER: FixedOffset = match FixedOffset::east_opt(7200) {
 
 pub fn paris_offset(at: DateTime<Utc>) -> FixedOffset {
     let year = at.year();
-    let start = last_sunday(year, 3).and_hms_opt(1, 0, 0).unwrap_or_default();
-    let end = last_sunday(year, 10).and_hms_opt(1, 0, 0).unwrap_or_default();
+    let start = last_sunday(year, 3)
+        .and_hms_opt(1, 0, 0)
+        .unwrap_or_default();
+    let end = last_sunday(year, 10)
+        .and_hms_opt(1, 0, 0)
+        .unwrap_or_default();
     let naive = at.naive_utc();
     let summer = naive >= start && naive < end;
     if summer { PARIS_SUMMER } else { PARIS_WINTER }
@@ -48,8 +52,12 @@ pub fn paris(at: DateTime<Utc>) -> DateTime<FixedOffset> {
 /// Sunday of March 07:00 UTC to the first Sunday of November 06:00 UTC.
 pub fn eastern(at: DateTime<Utc>) -> (NaiveDateTime, &'static str) {
     let year = at.year();
-    let start = nth_sunday(year, 3, 2).and_hms_opt(7, 0, 0).unwrap_or_default();
-    let end = nth_sunday(year, 11, 1).and_hms_opt(6, 0, 0).unwrap_or_default();
+    let start = nth_sunday(year, 3, 2)
+        .and_hms_opt(7, 0, 0)
+        .unwrap_or_default();
+    let end = nth_sunday(year, 11, 1)
+        .and_hms_opt(6, 0, 0)
+        .unwrap_or_default();
     let naive = at.naive_utc();
     if naive >= start && naive < end {
         (naive - chrono::Duration::hours(4), "EDT")
@@ -81,8 +89,4 @@ pub fn paris_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
 /// Africa/Algiers is UTC+1 all year.
 pub fn algiers(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc() + chrono::Duration::hours(1)
-}
-
-pub fn algiers_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&(local - chrono::Duration::hours(1)))
 }

@@ -230,8 +230,8 @@ fn zone_percent(from: &str, to: &str) -> i64 {
 
 pub fn price_cents(product: &Product, from: &Place, to: &Place, parcels: &[QuoteParcel]) -> i64 {
     let kg: f64 = parcels.iter().map(chargeable_kg).sum();
-    let raw = product.base_cents as f64 * parcels.len().max(1) as f64
-        + product.per_kg_cents as f64 * kg;
+    let raw =
+        product.base_cents as f64 * parcels.len().max(1) as f64 + product.per_kg_cents as f64 * kg;
     (raw * zone_percent(&from.country, &to.country) as f64 / 100.0).round() as i64
 }
 

@@ -31,7 +31,10 @@ fn codes(value: Option<&Value>, field: &str, errors: &mut Errors) -> Option<Vec<
         ),
         Some(Value::String(s)) => Some(s.split(',').map(|c| c.trim().to_owned()).collect()),
         Some(_) => {
-            errors.add(format!("offers_filters.{field}"), "must be an array of strings");
+            errors.add(
+                format!("offers_filters.{field}"),
+                "must be an array of strings",
+            );
             None
         }
     }
@@ -51,12 +54,22 @@ impl OfferFilters {
             filters.with_drop_off = read_flag("with_drop_off");
             filters.with_pick_up = read_flag("with_pick_up");
             filters.with_preset_delivery_location = read_flag("with_preset_delivery_location");
-            filters.with_carrier_codes = codes(f.get("with_carrier_codes"), "with_carrier_codes", errors);
-            filters.with_product_codes = codes(f.get("with_product_codes"), "with_product_codes", errors);
-            filters.without_carrier_codes =
-                codes(f.get("without_carrier_codes"), "without_carrier_codes", errors).unwrap_or_default();
-            filters.without_product_codes =
-                codes(f.get("without_product_codes"), "without_product_codes", errors).unwrap_or_default();
+            filters.with_carrier_codes =
+                codes(f.get("with_carrier_codes"), "with_carrier_codes", errors);
+            filters.with_product_codes =
+                codes(f.get("with_product_codes"), "with_product_codes", errors);
+            filters.without_carrier_codes = codes(
+                f.get("without_carrier_codes"),
+                "without_carrier_codes",
+                errors,
+            )
+            .unwrap_or_default();
+            filters.without_product_codes = codes(
+                f.get("without_product_codes"),
+                "without_product_codes",
+                errors,
+            )
+            .unwrap_or_default();
         }
         if let Some(sort) = root.get("offers_sort_attributes").filter(|v| !v.is_null()) {
             match sort.get("total_price").and_then(Value::as_str) {
@@ -81,7 +94,10 @@ impl OfferFilters {
             .with_carrier_codes
             .as_ref()
             .is_none_or(|list| list.iter().any(|c| c == p.carrier_code))
-            && !self.without_carrier_codes.iter().any(|c| c == p.carrier_code);
+            && !self
+                .without_carrier_codes
+                .iter()
+                .any(|c| c == p.carrier_code);
         let product_ok = self
             .with_product_codes
             .as_ref()

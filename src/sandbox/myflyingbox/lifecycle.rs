@@ -40,15 +40,33 @@ struct Step {
 }
 
 const fn step(minutes: i64, code: &'static str, place: Option<Place>) -> Step {
-    Step { minutes, code, unknown_text: "", place, not_available: false }
+    Step {
+        minutes,
+        code,
+        unknown_text: "",
+        place,
+        not_available: false,
+    }
 }
 
 const fn missed(minutes: i64) -> Step {
-    Step { minutes, code: "delivery_exception", unknown_text: "", place: Some(Place::Recipient), not_available: true }
+    Step {
+        minutes,
+        code: "delivery_exception",
+        unknown_text: "",
+        place: Some(Place::Recipient),
+        not_available: true,
+    }
 }
 
 const fn unknown(minutes: i64, text: &'static str, place: Option<Place>) -> Step {
-    Step { minutes, code: "unknown", unknown_text: text, place, not_available: false }
+    Step {
+        minutes,
+        code: "unknown",
+        unknown_text: text,
+        place,
+        not_available: false,
+    }
 }
 
 const RETURNED_TEXT: &str = "Returned to shipper";
@@ -69,7 +87,10 @@ fn journey(scenario: Scenario) -> Vec<Step> {
     let out_for_delivery = |m| step(m, "delivery_in_progress", Some(Place::Recipient));
     let tail: Vec<Step> = match scenario {
         Scenario::Delivered | Scenario::Cod | Scenario::FailedLoad => {
-            vec![out_for_delivery(1680), step(1860, "delivered", Some(Place::Recipient))]
+            vec![
+                out_for_delivery(1680),
+                step(1860, "delivered", Some(Place::Recipient)),
+            ]
         }
         Scenario::FailedAttempt => vec![
             out_for_delivery(1680),
@@ -88,7 +109,11 @@ fn journey(scenario: Scenario) -> Vec<Step> {
         ],
         Scenario::RelayPickup => vec![
             out_for_delivery(1680),
-            unknown(1800, "Delivered to the relay point, awaiting collection by the recipient", Some(Place::Recipient)),
+            unknown(
+                1800,
+                "Delivered to the relay point, awaiting collection by the recipient",
+                Some(Place::Recipient),
+            ),
             step(4400, "delivered", Some(Place::Recipient)),
         ],
         Scenario::Exception => vec![step(1500, "delivery_exception", Some(Place::ArrivalHub))],
@@ -123,9 +148,15 @@ fn label(code: &str) -> (&'static str, &'static str) {
 
 fn hub(country: &str, departure: bool) -> Value {
     match (country, departure) {
-        ("FR", true) => json!({"city": "ROISSY CHARLES DE GAULLE CEDEX", "postal_code": "95702", "country": "FR"}),
-        ("FR", false) => json!({"city": "CHILLY MAZARIN CEDEX", "postal_code": "91385", "country": "FR"}),
-        ("GB", _) => json!({"city": "STANSTED", "state": "ES", "postal_code": "CM24", "country": "GB"}),
+        ("FR", true) => {
+            json!({"city": "ROISSY CHARLES DE GAULLE CEDEX", "postal_code": "95702", "country": "FR"})
+        }
+        ("FR", false) => {
+            json!({"city": "CHILLY MAZARIN CEDEX", "postal_code": "91385", "country": "FR"})
+        }
+        ("GB", _) => {
+            json!({"city": "STANSTED", "state": "ES", "postal_code": "CM24", "country": "GB"})
+        }
         (other, _) => json!({"name": format!("{other} gateway"), "country": other}),
     }
 }
@@ -133,7 +164,11 @@ fn hub(country: &str, departure: bool) -> Value {
 fn address_location(block: &Value) -> Value {
     let mut location = serde_json::Map::new();
     for key in ["city", "postal_code", "country"] {
-        if let Some(v) = block.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()) {
+        if let Some(v) = block
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+        {
             location.insert(key.into(), json!(v.to_uppercase()));
         }
     }
@@ -152,7 +187,13 @@ fn event_json(at: DateTime<Utc>, step: &Step, order: &Order) -> Value {
         "happened_at": paris(at).to_rfc3339(),
         "label": label_value,
     });
-    let country = |block: &Value| block.get("country").and_then(Value::as_str).unwrap_or("").to_owned();
+    let country = |block: &Value| {
+        block
+            .get("country")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     let location = step.place.map(|place| match place {
         Place::Shipper => address_location(&order.shipper),
         Place::Recipient => address_location(&order.recipient),

@@ -44,11 +44,21 @@ fn brand(product: &Product) -> &'static str {
 }
 
 fn compact_postal(postal_code: &str) -> String {
-    postal_code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
+    postal_code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// One location; `index` is 1-based.
-pub fn location(product: &Product, country: &str, postal_code: &str, city: &str, index: usize) -> Value {
+pub fn location(
+    product: &Product,
+    country: &str,
+    postal_code: &str,
+    city: &str,
+    index: usize,
+) -> Value {
     let postal = compact_postal(postal_code);
     let seed = stable_hash(&format!("{}{country}{postal}{index}", product.code));
     let shop = SHOPS[(index - 1) % SHOPS.len()];
@@ -75,7 +85,9 @@ pub fn location(product: &Product, country: &str, postal_code: &str, city: &str,
 }
 
 pub fn locations(product: &Product, country: &str, postal_code: &str, city: &str) -> Vec<Value> {
-    (1..=5).map(|i| location(product, country, postal_code, city, i)).collect()
+    (1..=5)
+        .map(|i| location(product, country, postal_code, city, i))
+        .collect()
 }
 
 /// Resolves a location code for this product and country, if it is one the sandbox hands out.
@@ -129,11 +141,17 @@ async fn list(
             .find(|(k, v)| k == &format!("location[{name}]") && !v.trim().is_empty())
             .map(|(_, v)| v.trim().to_owned())
     };
-    let country = param("country").unwrap_or_else(|| place.country.clone()).to_ascii_uppercase();
+    let country = param("country")
+        .unwrap_or_else(|| place.country.clone())
+        .to_ascii_uppercase();
     let postal_code = param("postal_code").unwrap_or_else(|| place.postal_code.clone());
     let city = param("city").unwrap_or_else(|| place.city.clone());
     drop(data);
-    let found = if applies { locations(product, &country, &postal_code, &city) } else { vec![] };
+    let found = if applies {
+        locations(product, &country, &postal_code, &city)
+    } else {
+        vec![]
+    };
     success(StatusCode::OK, &self_url, Value::Array(found))
 }
 

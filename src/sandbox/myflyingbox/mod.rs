@@ -1,6 +1,7 @@
 //! My Flying Box v2 (`/myflyingbox/v2`): HTTP Basic auth, the `{status, self,
 //! data, count, error}` envelope, quotes, offers, orders, labels, tracking, pickups.
 
+pub mod admin;
 mod catalogue;
 mod envelope;
 mod filters;
@@ -34,8 +35,12 @@ pub struct MyFlyingBox;
 
 fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (login, password) = text.split_once(':')?;
     Some((login.to_owned(), password.to_owned()))
@@ -45,18 +50,40 @@ impl CarrierApi for MyFlyingBox {
     const CARRIER: Carrier = Carrier::Myflyingbox;
     const PREFIX: &'static str = "/myflyingbox/v2";
 
-    fn authenticate(state: &SandboxState, _: &str, parts: &Parts, _: &Bytes) -> Result<String, Response> {
+    fn authenticate(
+        state: &SandboxState,
+        _: &str,
+        parts: &Parts,
+        _: &Bytes,
+    ) -> Result<String, Response> {
         basic_credentials(parts)
             .and_then(|(login, password)| state.accounts.check_mfb(&login, &password))
-            .ok_or_else(|| failure(StatusCode::UNAUTHORIZED, &self_url_of(parts), "access_denied", "Unauthorized"))
+            .ok_or_else(|| {
+                failure(
+                    StatusCode::UNAUTHORIZED,
+                    &self_url_of(parts),
+                    "access_denied",
+                    "Unauthorized",
+                )
+            })
     }
 
     fn too_many_requests(parts: &Parts, _: u64) -> Response {
-        failure(StatusCode::TOO_MANY_REQUESTS, &self_url_of(parts), "too_many_requests", "Rate limit exceeded, retry later")
+        failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            &self_url_of(parts),
+            "too_many_requests",
+            "Rate limit exceeded, retry later",
+        )
     }
 
     fn injected_error(_: &SandboxState, parts: &Parts) -> Response {
-        failure(StatusCode::INTERNAL_SERVER_ERROR, &self_url_of(parts), "internal", "Internal server error")
+        failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &self_url_of(parts),
+            "internal",
+            "Internal server error",
+        )
     }
 
     fn malformed_body() -> &'static str {
@@ -64,7 +91,10 @@ impl CarrierApi for MyFlyingBox {
     }
 }
 
-async fn basic_info(Extension(AccountKey(account)): Extension<AccountKey>, SelfUrl(self_url): SelfUrl) -> Response {
+async fn basic_info(
+    Extension(AccountKey(account)): Extension<AccountKey>,
+    SelfUrl(self_url): SelfUrl,
+) -> Response {
     let info = json!({
         "name": "My Flying Box webservice (sandbox)",
         "version": "2",
@@ -75,7 +105,12 @@ async fn basic_info(Extension(AccountKey(account)): Extension<AccountKey>, SelfU
 }
 
 async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
-    failure(StatusCode::NOT_FOUND, &self_url, "not_found", "Route not found")
+    failure(
+        StatusCode::NOT_FOUND,
+        &self_url,
+        "not_found",
+        "Route not found",
+    )
 }
 
 pub fn router(state: Arc<SandboxState>) -> Router {
@@ -84,8 +119,14 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/quotes", post(quotes::post_quote).get(quotes::list_quotes))
         .route("/quotes/{id}", get(quotes::get_quote))
         .route("/offers/{id}", get(quotes::get_offer))
-        .route("/offers/{id}/available_delivery_locations", get(locations::delivery_locations))
-        .route("/offers/{id}/available_drop_off_locations", get(locations::drop_off_locations))
+        .route(
+            "/offers/{id}/available_delivery_locations",
+            get(locations::delivery_locations),
+        )
+        .route(
+            "/offers/{id}/available_drop_off_locations",
+            get(locations::drop_off_locations),
+        )
         .route("/orders", post(orders::post_order))
         .route("/orders/automatic", post(orders::post_automatic))
         .route("/orders/{id}", get(orders::get_order))
@@ -94,7 +135,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/orders/{id}/cancel", put(orders::cancel_order))
         .route("/pickups", post(pickups::post_pickup))
         .route("/pickups/{id}", get(pickups::get_pickup))
-        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<MyFlyingBox>))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            gate::<MyFlyingBox>,
+        ))
         .fallback(route_not_found)
         .method_not_allowed_fallback(route_not_found)
         .with_state(state)

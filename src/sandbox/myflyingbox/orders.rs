@@ -61,7 +61,8 @@ pub async fn post_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let refuse = |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
+    let refuse =
+        |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
     let root = match root_object(&headers, &body, "order") {
         Ok(root) => root,
         Err(errors) => return refuse(errors),
@@ -104,7 +105,8 @@ pub async fn post_automatic(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let refuse = |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
+    let refuse =
+        |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
     let root = match root_object(&headers, &body, "order") {
         Ok(root) => root,
         Err(errors) => return refuse(errors),
@@ -118,7 +120,10 @@ pub async fn post_automatic(
     let (quote, offers) = create_quote(&mut data, &request, &account, now);
     let Some(offer) = offers.first() else {
         let mut errors = Errors::default();
-        errors.add("offers_filters", "no offer matches the shipment and the filters");
+        errors.add(
+            "offers_filters",
+            "no offer matches the shipment and the filters",
+        );
         return refuse(errors);
     };
     match build_order(&root, offer, &quote, &account, now) {

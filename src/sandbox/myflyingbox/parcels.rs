@@ -59,15 +59,31 @@ pub async fn labels(
                 format!("MY FLYING BOX - {product}"),
                 format!("Order {}", order.id),
                 format!("Parcel {}/{count}  Tracking {tracking:010}", i + 1),
-                format!("From: {}", line(&order.shipper, &["name", "street", "postal_code", "city", "country"])),
-                format!("To: {}", line(&order.recipient, &["name", "street", "postal_code", "city", "country"])),
+                format!(
+                    "From: {}",
+                    line(
+                        &order.shipper,
+                        &["name", "street", "postal_code", "city", "country"]
+                    )
+                ),
+                format!(
+                    "To: {}",
+                    line(
+                        &order.recipient,
+                        &["name", "street", "postal_code", "city", "country"]
+                    )
+                ),
                 format!("Ref: {}", line(parcel, &["shipper_reference"])),
                 "SANDBOX - NOT A REAL LABEL".into(),
             ]
         })
         .collect();
     drop(data);
-    ([(header::CONTENT_TYPE, "application/pdf")], text_pdf(&pages)).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/pdf")],
+        text_pdf(&pages),
+    )
+        .into_response()
 }
 
 pub async fn tracking(

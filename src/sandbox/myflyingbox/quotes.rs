@@ -39,17 +39,27 @@ fn place(root: &Value, side: &str, errors: &mut Errors) -> Place {
     let field = |name: &str| text(block.and_then(|b| b.get(name)));
     let country = field("country").unwrap_or_default().to_ascii_uppercase();
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-        errors.add(format!("{side}.country"), "must be an ISO 3166-1 alpha-2 code");
+        errors.add(
+            format!("{side}.country"),
+            "must be an ISO 3166-1 alpha-2 code",
+        );
     }
     let postal_code = field("postal_code").unwrap_or_default();
     if postal_code.is_empty() {
-        errors.add(format!("{side}.postal_code"), "can't be blank (use \"-\" when there is none)");
+        errors.add(
+            format!("{side}.postal_code"),
+            "can't be blank (use \"-\" when there is none)",
+        );
     }
     let city = field("city").unwrap_or_default();
     if city.is_empty() {
         errors.add(format!("{side}.city"), "can't be blank");
     }
-    Place { country, postal_code, city }
+    Place {
+        country,
+        postal_code,
+        city,
+    }
 }
 
 fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> QuoteParcel {
@@ -90,9 +100,19 @@ fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> Q
     });
     let insured_currency = text(value.get("insured_currency"));
     if insured_value.is_some() && insured_currency.is_none() {
-        errors.add(path("insured_currency"), "is required when insured_value is given");
+        errors.add(
+            path("insured_currency"),
+            "is required when insured_value is given",
+        );
     }
-    QuoteParcel { length, width, height, weight, insured_value, insured_currency }
+    QuoteParcel {
+        length,
+        width,
+        height,
+        weight,
+        insured_value,
+        insured_currency,
+    }
 }
 
 /// Validates the quote part of a request (also used by orders/automatic).
@@ -135,7 +155,14 @@ pub fn parse_quote(root: &Value) -> Result<QuoteRequest, Errors> {
         .collect();
     let filters = OfferFilters::parse(root, &mut errors);
     if errors.is_empty() {
-        Ok(QuoteRequest { shipper, recipient, recipient_is_a_company, parcel_type, parcels, filters })
+        Ok(QuoteRequest {
+            shipper,
+            recipient,
+            recipient_is_a_company,
+            parcel_type,
+            parcels,
+            filters,
+        })
     } else {
         Err(errors)
     }
@@ -156,8 +183,12 @@ pub fn create_quote(
         .iter()
         .filter(|p| p.serves(from, to, documents))
         .map(|product| {
-            let price_cents =
-                catalogue::price_cents(product, &request.shipper, &request.recipient, &request.parcels);
+            let price_cents = catalogue::price_cents(
+                product,
+                &request.shipper,
+                &request.recipient,
+                &request.parcels,
+            );
             Offer {
                 id: Uuid::new_v4(),
                 quote_id,
@@ -167,7 +198,11 @@ pub fn create_quote(
                 vat_cents: (price_cents as f64 * vat_percent as f64 / 100.0).round() as i64,
                 insurance_cents: catalogue::insurance_cents(&request.parcels),
                 vat_scheme_code,
-                collection_dates: if product.pick_up { catalogue::collection_dates(now) } else { vec![] },
+                collection_dates: if product.pick_up {
+                    catalogue::collection_dates(now)
+                } else {
+                    vec![]
+                },
                 expires_at: now + Duration::hours(OFFER_LIFETIME_HOURS),
             }
         })
@@ -206,7 +241,11 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
         .iter()
         .map(|p| {
             let mut v = json!({"weight": number(p.weight)});
-            for (key, dim) in [("length", p.length), ("width", p.width), ("height", p.height)] {
+            for (key, dim) in [
+                ("length", p.length),
+                ("width", p.width),
+                ("height", p.height),
+            ] {
                 if let Some(d) = dim {
                     v[key] = json!(d);
                 }
@@ -240,7 +279,11 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
 }
 
 fn quote_view(data: &MfbData, quote: &Quote) -> Value {
-    let offers: Vec<&Offer> = quote.offer_ids.iter().filter_map(|id| data.offers.get(id)).collect();
+    let offers: Vec<&Offer> = quote
+        .offer_ids
+        .iter()
+        .filter_map(|id| data.offers.get(id))
+        .collect();
     quote_json(quote, &offers)
 }
 
@@ -253,7 +296,9 @@ pub async fn post_quote(
 ) -> Response {
     let request = match root_object(&headers, &body, "quote").and_then(|root| parse_quote(&root)) {
         Ok(request) => request,
-        Err(errors) => return not_created(&self_url, "Quote could not be created", errors.to_json()),
+        Err(errors) => {
+            return not_created(&self_url, "Quote could not be created", errors.to_json());
+        }
     };
     let now = state.clock.now();
     let mut data = state.mfb.lock();
@@ -269,7 +314,11 @@ pub async fn list_quotes(
     SelfUrl(self_url): SelfUrl,
 ) -> Response {
     let data = state.mfb.lock();
-    let mut quotes: Vec<&Quote> = data.quotes.values().filter(|q| q.account == account).collect();
+    let mut quotes: Vec<&Quote> = data
+        .quotes
+        .values()
+        .filter(|q| q.account == account)
+        .collect();
     quotes.sort_by_key(|q| std::cmp::Reverse(q.created_at));
     let views: Vec<Value> = quotes.iter().map(|q| quote_view(&data, q)).collect();
     drop(data);
@@ -283,7 +332,9 @@ pub async fn get_quote(
     Path(id): Path<String>,
 ) -> Response {
     let data = state.mfb.lock();
-    let quote = Uuid::parse_str(&id).ok().and_then(|id| data.quotes.get(&id));
+    let quote = Uuid::parse_str(&id)
+        .ok()
+        .and_then(|id| data.quotes.get(&id));
     match quote.filter(|q| q.account == account) {
         Some(quote) => {
             let view = quote_view(&data, quote);
@@ -301,7 +352,9 @@ pub async fn get_offer(
     Path(id): Path<String>,
 ) -> Response {
     let data = state.mfb.lock();
-    let offer = Uuid::parse_str(&id).ok().and_then(|id| data.offers.get(&id));
+    let offer = Uuid::parse_str(&id)
+        .ok()
+        .and_then(|id| data.offers.get(&id));
     match offer.filter(|o| o.account == account) {
         Some(offer) => success(StatusCode::OK, &self_url, offer_json(offer)),
         None => not_found(&self_url, "Offer"),

@@ -20,8 +20,13 @@ pub fn root_object(headers: &HeaderMap, body: &Bytes, root: &str) -> Result<Valu
     } else if content_type.contains("form-urlencoded") {
         Ok(rails_form_to_json(&text))
     } else {
-        serde_json::from_slice::<Value>(body)
-            .or_else(|e| if text.contains('=') { Ok(rails_form_to_json(&text)) } else { Err(e.to_string()) })
+        serde_json::from_slice::<Value>(body).or_else(|e| {
+            if text.contains('=') {
+                Ok(rails_form_to_json(&text))
+            } else {
+                Err(e.to_string())
+            }
+        })
     };
     let mut errors = Errors::default();
     match parsed {
@@ -32,12 +37,18 @@ pub fn root_object(headers: &HeaderMap, body: &Bytes, root: &str) -> Result<Valu
         Ok(Value::Object(mut map)) => match map.remove(root) {
             Some(value @ Value::Object(_)) => Ok(value),
             _ => {
-                errors.add(root, "is missing (parameters must be wrapped in a root element)");
+                errors.add(
+                    root,
+                    "is missing (parameters must be wrapped in a root element)",
+                );
                 Err(errors)
             }
         },
         Ok(_) => {
-            errors.add(root, "is missing (parameters must be wrapped in a root element)");
+            errors.add(
+                root,
+                "is missing (parameters must be wrapped in a root element)",
+            );
             Err(errors)
         }
     }
