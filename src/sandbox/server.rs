@@ -4,10 +4,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::config::SandboxConfig;
+use super::core::gate::json_response;
+use super::myflyingbox::SelfUrl;
 use super::state::SandboxState;
 use super::{admin, coursier_fr, ecotrack, ecourier, myflyingbox};
 
@@ -28,12 +34,24 @@ impl Sandbox {
     pub fn router(&self) -> Router {
         let state = self.state.clone();
         Router::new()
-            .nest("/myflyingbox/v2", myflyingbox::router(state.clone()))
+            .merge(myflyingbox::router(state.clone()))
             .nest(ecourier::MOUNT, ecourier::router(state.clone()))
             .nest("/ecotrack", ecotrack::router(state.clone()))
             .nest("/coursier", coursier_fr::router(state.clone()))
             .nest("/_sandbox", admin::router(state))
+            .fallback(unknown_route)
+            .method_not_allowed_fallback(unknown_route)
     }
+}
+
+/// Unmatched paths: My Flying Box answers in its envelope, anything else a plain 404.
+async fn unknown_route(request: Request) -> Response {
+    if request.uri().path().starts_with(myflyingbox::BASE) {
+        let self_url = SelfUrl::from_request_parts(&mut request.into_parts().0, &()).await;
+        let Ok(self_url) = self_url;
+        return myflyingbox::route_not_found(self_url).await;
+    }
+    json_response(StatusCode::NOT_FOUND, &json!({"error": "no such sandbox route"}))
 }
 
 /// A sandbox served on a real port; stops when dropped or on `shutdown()`.

@@ -4,6 +4,7 @@
 pub mod admin;
 mod catalogue;
 mod envelope;
+pub use envelope::SelfUrl;
 mod filters;
 pub mod lifecycle;
 mod locations;
@@ -26,7 +27,7 @@ use axum::{Extension, Router, middleware};
 use base64::Engine;
 use serde_json::json;
 
-use self::envelope::{SelfUrl, failure, self_url_of, success};
+use self::envelope::{failure, self_url_of, success};
 use crate::sandbox::core::carrier::Carrier;
 use crate::sandbox::core::gate::{AccountKey, CarrierApi, gate};
 use crate::sandbox::state::SandboxState;
@@ -48,7 +49,7 @@ fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
 
 impl CarrierApi for MyFlyingBox {
     const CARRIER: Carrier = Carrier::Myflyingbox;
-    const PREFIX: &'static str = "/myflyingbox/v2";
+    const PREFIX: &'static str = BASE;
 
     fn authenticate(
         state: &SandboxState,
@@ -104,7 +105,7 @@ async fn basic_info(
     success(StatusCode::OK, &self_url, info)
 }
 
-async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
+pub async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
     failure(
         StatusCode::NOT_FOUND,
         &self_url,
@@ -113,33 +114,28 @@ async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
     )
 }
 
+/// Mount point of the My Flying Box API.
+pub const BASE: &str = "/myflyingbox/v2";
+
+/// Routes carry their full path (merged, not nested) so that both `/v2` and `/v2/` answer.
 pub fn router(state: Arc<SandboxState>) -> Router {
+    let at = |path: &str| format!("{BASE}{path}");
     Router::new()
-        .route("/", get(basic_info))
-        .route("/quotes", post(quotes::post_quote).get(quotes::list_quotes))
-        .route("/quotes/{id}", get(quotes::get_quote))
-        .route("/offers/{id}", get(quotes::get_offer))
-        .route(
-            "/offers/{id}/available_delivery_locations",
-            get(locations::delivery_locations),
-        )
-        .route(
-            "/offers/{id}/available_drop_off_locations",
-            get(locations::drop_off_locations),
-        )
-        .route("/orders", post(orders::post_order))
-        .route("/orders/automatic", post(orders::post_automatic))
-        .route("/orders/{id}", get(orders::get_order))
-        .route("/orders/{id}/labels", get(parcels::labels))
-        .route("/orders/{id}/tracking", get(parcels::tracking))
-        .route("/orders/{id}/cancel", put(orders::cancel_order))
-        .route("/pickups", post(pickups::post_pickup))
-        .route("/pickups/{id}", get(pickups::get_pickup))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            gate::<MyFlyingBox>,
-        ))
-        .fallback(route_not_found)
-        .method_not_allowed_fallback(route_not_found)
+        .route(BASE, get(basic_info))
+        .route(&at("/"), get(basic_info))
+        .route(&at("/quotes"), post(quotes::post_quote).get(quotes::list_quotes))
+        .route(&at("/quotes/{id}"), get(quotes::get_quote))
+        .route(&at("/offers/{id}"), get(quotes::get_offer))
+        .route(&at("/offers/{id}/available_delivery_locations"), get(locations::delivery_locations))
+        .route(&at("/offers/{id}/available_drop_off_locations"), get(locations::drop_off_locations))
+        .route(&at("/orders"), post(orders::post_order))
+        .route(&at("/orders/automatic"), post(orders::post_automatic))
+        .route(&at("/orders/{id}"), get(orders::get_order))
+        .route(&at("/orders/{id}/labels"), get(parcels::labels))
+        .route(&at("/orders/{id}/tracking"), get(parcels::tracking))
+        .route(&at("/orders/{id}/cancel"), put(orders::cancel_order))
+        .route(&at("/pickups"), post(pickups::post_pickup))
+        .route(&at("/pickups/{id}"), get(pickups::get_pickup))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<MyFlyingBox>))
         .with_state(state)
 }
