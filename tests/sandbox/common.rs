@@ -115,7 +115,9 @@ pub fn doc_keys(text: &str) -> BTreeSet<String> {
         while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {
             j += 1;
         }
-        if j < chars.len() && (chars[j] == ':' || chars[j] == '“') {
+        // Tokens spanning lines come from the document's broken quoting, not keys.
+        let plausible = !token.contains(['\n', '“', '"']);
+        if plausible && j < chars.len() && (chars[j] == ':' || chars[j] == '“') {
             keys.insert(token);
         }
         i += 2 + len;

@@ -62,7 +62,7 @@ async fn wrong_or_missing_credentials_get_the_documented_401() {
         assert_same_shape(&documented, &body, "401");
         assert_eq!(body["error"], documented["error"]);
         assert_eq!(body["status"], "failure");
-        assert!(body["self"].as_str().is_some_and(|s| s.ends_with("/myflyingbox/v2/")));
+        assert!(body["self"].as_str().is_some_and(|s| s.contains("/myflyingbox/v2/")));
     }
 }
 
