@@ -11,10 +11,10 @@ mod admin;
 mod coursier_fr;
 #[path = "sandbox/ecotrack.rs"]
 mod ecotrack;
-#[path = "sandbox/ecotrack_lists.rs"]
-mod ecotrack_lists;
 #[path = "sandbox/ecotrack_limits.rs"]
 mod ecotrack_limits;
+#[path = "sandbox/ecotrack_lists.rs"]
+mod ecotrack_lists;
 #[path = "sandbox/ecourier.rs"]
 mod ecourier;
 #[path = "sandbox/faults.rs"]

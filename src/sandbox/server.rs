@@ -51,7 +51,10 @@ async fn unknown_route(request: Request) -> Response {
         let Ok(self_url) = self_url;
         return myflyingbox::route_not_found(self_url).await;
     }
-    json_response(StatusCode::NOT_FOUND, &json!({"error": "no such sandbox route"}))
+    json_response(
+        StatusCode::NOT_FOUND,
+        &json!({"error": "no such sandbox route"}),
+    )
 }
 
 /// A sandbox served on a real port; stops when dropped or on `shutdown()`.

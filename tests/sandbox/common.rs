@@ -26,7 +26,10 @@ pub fn client() -> reqwest::Client {
 }
 
 pub fn fixture(carrier: &str, name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{carrier}/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/{carrier}/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 
@@ -45,19 +48,36 @@ pub async fn advance(sb: &RunningSandbox, seconds: i64) {
 }
 
 pub async fn admin_post(sb: &RunningSandbox, path: &str, body: Value) -> (u16, Value) {
-    let r = client().post(format!("{}/_sandbox{path}", sb.base_url)).json(&body).send().await.expect("admin");
+    let r = client()
+        .post(format!("{}/_sandbox{path}", sb.base_url))
+        .json(&body)
+        .send()
+        .await
+        .expect("admin");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
 pub async fn admin_put(sb: &RunningSandbox, path: &str, body: Value) -> (u16, Value) {
-    let r = client().put(format!("{}/_sandbox{path}", sb.base_url)).json(&body).send().await.expect("admin");
+    let r = client()
+        .put(format!("{}/_sandbox{path}", sb.base_url))
+        .json(&body)
+        .send()
+        .await
+        .expect("admin");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
 pub async fn admin_get(sb: &RunningSandbox, path: &str) -> Value {
-    client().get(format!("{}/_sandbox{path}", sb.base_url)).send().await.expect("admin").json().await.expect("json")
+    client()
+        .get(format!("{}/_sandbox{path}", sb.base_url))
+        .send()
+        .await
+        .expect("admin")
+        .json()
+        .await
+        .expect("json")
 }
 
 pub fn kind(value: &Value) -> &'static str {
@@ -77,13 +97,18 @@ pub fn assert_same_shape(expected: &Value, actual: &Value, path: &str) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (key, ev) in e {
-                let av = a.get(key).unwrap_or_else(|| panic!("missing key {path}.{key} in {actual}"));
+                let av = a
+                    .get(key)
+                    .unwrap_or_else(|| panic!("missing key {path}.{key} in {actual}"));
                 assert_same_shape(ev, av, &format!("{path}.{key}"));
             }
         }
         (Value::Array(e), Value::Array(a)) => {
             if let Some(first) = e.first() {
-                assert!(!a.is_empty(), "{path} is empty, expected items like {first}");
+                assert!(
+                    !a.is_empty(),
+                    "{path} is empty, expected items like {first}"
+                );
                 for (i, item) in a.iter().enumerate() {
                     assert_same_shape(first, item, &format!("{path}[{i}]"));
                 }
@@ -109,7 +134,12 @@ pub fn doc_keys(text: &str) -> BTreeSet<String> {
                 continue;
             }
         };
-        let Some(len) = chars[i + 1..].iter().position(|c| *c == close || (open == '“' && *c == '″')) else { break };
+        let Some(len) = chars[i + 1..]
+            .iter()
+            .position(|c| *c == close || (open == '“' && *c == '″'))
+        else {
+            break;
+        };
         let token: String = chars[i + 1..i + 1 + len].iter().collect();
         let mut j = i + 2 + len;
         while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {

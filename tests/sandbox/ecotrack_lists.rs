@@ -9,7 +9,11 @@ use crate::common::*;
 use crate::ecotrack::{create, get, shipped, token, url};
 
 async fn statuses(sb: &RunningSandbox, trackings: &[String], status: &str) -> (u16, Value) {
-    let path = format!("get/orders/status?api_token={}&trackings={}&status={status}", token(), trackings.join(","));
+    let path = format!(
+        "get/orders/status?api_token={}&trackings={}&status={status}",
+        token(),
+        trackings.join(",")
+    );
     let r = client().get(url(sb, &path)).send().await.expect("status");
     let code = r.status().as_u16();
     (code, r.json().await.unwrap_or(Value::Null))
@@ -24,19 +28,39 @@ async fn get_orders_is_a_laravel_paginator_of_40() {
     let (status, page1) = get(&sb, "get/orders").await;
     assert_eq!(status, 200);
     let documented = doc_keys(&fixture("ecotrack", "get_orders_response_truncated.json"));
-    assert!(documented.is_subset(&all_keys(&page1)), "{:?}", documented.difference(&all_keys(&page1)).collect::<Vec<_>>());
+    assert!(
+        documented.is_subset(&all_keys(&page1)),
+        "{:?}",
+        documented.difference(&all_keys(&page1)).collect::<Vec<_>>()
+    );
     assert_eq!(page1["data"].as_array().map(Vec::len), Some(40));
-    assert_eq!((page1["current_page"].clone(), page1["last_page"].clone(), page1["total"].clone()), (json!(1), json!(2), json!(45)));
+    assert_eq!(
+        (
+            page1["current_page"].clone(),
+            page1["last_page"].clone(),
+            page1["total"].clone()
+        ),
+        (json!(1), json!(2), json!(45))
+    );
     assert_eq!(page1["per_page"], 40);
-    assert!(page1["next_page_url"].as_str().is_some_and(|u| u.ends_with("page=2")));
+    assert!(
+        page1["next_page_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("page=2"))
+    );
     assert!(page1["prev_page_url"].is_null());
     let item = &page1["data"][0];
-    assert!(item["wilaya_id"].is_number() && item["phone_2"].is_null() && item["montant"].is_string());
+    assert!(
+        item["wilaya_id"].is_number() && item["phone_2"].is_null() && item["montant"].is_string()
+    );
     let (_, page2) = get(&sb, "get/orders?page=2").await;
     assert_eq!(page2["data"].as_array().map(Vec::len), Some(5));
     assert!(page2["next_page_url"].is_null());
     let (_, future) = get(&sb, "get/orders?start_date=2999-01-01&end_date=2999-12-31").await;
-    assert_eq!((future["total"].clone(), future["data"].clone()), (json!(0), json!([])));
+    assert_eq!(
+        (future["total"].clone(), future["data"].clone()),
+        (json!(0), json!([]))
+    );
     let (status, body) = get(&sb, "get/orders?start_date=yesterday").await;
     assert_eq!(status, 422);
     assert!(body["errors"]["start_date"].is_array());
@@ -59,14 +83,31 @@ async fn orders_status_filters_and_spells_statuses_inconsistently() {
     assert_eq!(status, 200);
     let data = body["data"].as_object().expect("data by tracking");
     assert_eq!(data.len(), trackings.len());
-    let documented = doc_keys(&fixture("ecotrack", "get_orders_status_response_truncated.json"));
+    let documented = doc_keys(&fixture(
+        "ecotrack",
+        "get_orders_status_response_truncated.json",
+    ));
     let ours = all_keys(&body);
-    let missing: Vec<_> = documented.iter().filter(|k| !k.starts_with("EC") && !ours.contains(*k)).collect();
+    let missing: Vec<_> = documented
+        .iter()
+        .filter(|k| !k.starts_with("EC") && !ours.contains(*k))
+        .collect();
     assert!(missing.is_empty(), "{missing:?}");
     let spellings: BTreeSet<&str> = data.values().filter_map(|v| v["status"].as_str()).collect();
-    assert!(spellings.len() >= 2, "several spellings of one status: {spellings:?}");
+    assert!(
+        spellings.len() >= 2,
+        "several spellings of one status: {spellings:?}"
+    );
     for spelling in &spellings {
-        assert!(["livre_non_encaisse", "livré_non_encaissé", "Livré non encaissé"].contains(spelling), "{spelling}");
+        assert!(
+            [
+                "livre_non_encaisse",
+                "livré_non_encaissé",
+                "Livré non encaissé"
+            ]
+            .contains(spelling),
+            "{spelling}"
+        );
     }
     // Same parcel, same endpoint: always the same spelling.
     let (_, again) = statuses(&sb, &trackings, "all").await;
@@ -93,11 +134,21 @@ async fn bulk_tracking_info_mirrors_single_tracking_info() {
     let a = shipped(&sb, "T-a").await;
     let b = shipped(&sb, "T-b").await;
     advance(&sb, 7 * 3600).await;
-    let (_, bulk) = get(&sb, &format!("get/trackings/info?trackings={a},{b},ECUNKNOWN0000000")).await;
+    let (_, bulk) = get(
+        &sb,
+        &format!("get/trackings/info?trackings={a},{b},ECUNKNOWN0000000"),
+    )
+    .await;
     let data = bulk["data"].as_object().expect("by tracking");
-    assert_eq!(data.keys().cloned().collect::<BTreeSet<_>>(), BTreeSet::from([a.clone(), b.clone()]));
+    assert_eq!(
+        data.keys().cloned().collect::<BTreeSet<_>>(),
+        BTreeSet::from([a.clone(), b.clone()])
+    );
     let (_, single) = get(&sb, &format!("get/tracking/info?tracking={a}")).await;
     assert_eq!(data[&a], single);
-    let lists: BTreeMap<&str, usize> = data.iter().map(|(k, v)| (k.as_str(), v["activity"].as_array().map_or(0, Vec::len))).collect();
+    let lists: BTreeMap<&str, usize> = data
+        .iter()
+        .map(|(k, v)| (k.as_str(), v["activity"].as_array().map_or(0, Vec::len)))
+        .collect();
     assert!(lists.values().all(|n| *n == 3), "{lists:?}");
 }

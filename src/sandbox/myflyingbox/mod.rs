@@ -123,11 +123,20 @@ pub fn router(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route(BASE, get(basic_info))
         .route(&at("/"), get(basic_info))
-        .route(&at("/quotes"), post(quotes::post_quote).get(quotes::list_quotes))
+        .route(
+            &at("/quotes"),
+            post(quotes::post_quote).get(quotes::list_quotes),
+        )
         .route(&at("/quotes/{id}"), get(quotes::get_quote))
         .route(&at("/offers/{id}"), get(quotes::get_offer))
-        .route(&at("/offers/{id}/available_delivery_locations"), get(locations::delivery_locations))
-        .route(&at("/offers/{id}/available_drop_off_locations"), get(locations::drop_off_locations))
+        .route(
+            &at("/offers/{id}/available_delivery_locations"),
+            get(locations::delivery_locations),
+        )
+        .route(
+            &at("/offers/{id}/available_drop_off_locations"),
+            get(locations::drop_off_locations),
+        )
         .route(&at("/orders"), post(orders::post_order))
         .route(&at("/orders/automatic"), post(orders::post_automatic))
         .route(&at("/orders/{id}"), get(orders::get_order))
@@ -136,6 +145,9 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route(&at("/orders/{id}/cancel"), put(orders::cancel_order))
         .route(&at("/pickups"), post(pickups::post_pickup))
         .route(&at("/pickups/{id}"), get(pickups::get_pickup))
-        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<MyFlyingBox>))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            gate::<MyFlyingBox>,
+        ))
         .with_state(state)
 }
