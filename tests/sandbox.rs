@@ -21,5 +21,7 @@ mod ecourier;
 mod faults;
 #[path = "sandbox/myflyingbox.rs"]
 mod myflyingbox;
+#[path = "sandbox/myflyingbox_offers.rs"]
+mod myflyingbox_offers;
 #[path = "sandbox/myflyingbox_orders.rs"]
 mod myflyingbox_orders;

@@ -1,4 +1,4 @@
-//! Ecotrack lists: the paginated get/orders and the bulk get/orders/status.
+//! Ecotrack lists and bulk calls: get/orders, get/orders/status, create/orders, reference data.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use shipgate::sandbox::RunningSandbox;
 
 use crate::common::*;
-use crate::ecotrack::{create, get, shipped, token, url};
+use crate::ecotrack::{create, get, order_form, shipped, token, url};
 
 async fn statuses(sb: &RunningSandbox, trackings: &[String], status: &str) -> (u16, Value) {
     let path = format!(
@@ -151,4 +151,80 @@ async fn bulk_tracking_info_mirrors_single_tracking_info() {
         .map(|(k, v)| (k.as_str(), v["activity"].as_array().map_or(0, Vec::len)))
         .collect();
     assert!(lists.values().all(|n| *n == 3), "{lists:?}");
+}
+
+#[tokio::test]
+async fn bulk_creation_answers_per_index() {
+    let sb = start().await;
+    let good: serde_json::Map<String, Value> = order_form("BULK")
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), json!(v)))
+        .collect();
+    let body = json!({"orders": {"0": good.clone(), "1": {"nom_client": "incomplete"}, "2": good.clone()}});
+    let r = client()
+        .post(url(&sb, "create/orders"))
+        .bearer_auth(token())
+        .json(&body)
+        .send()
+        .await
+        .expect("bulk");
+    assert_eq!(r.status(), 200);
+    let answer: Value = r.json().await.expect("json");
+    assert_eq!(answer["success"], false);
+    assert_eq!(answer["results"]["0"]["success"], true);
+    assert!(answer["results"]["0"]["tracking"].is_string());
+    assert_eq!(answer["results"]["1"]["success"], false);
+    assert!(answer["results"]["1"]["errors"]["telephone"].is_array());
+    assert_ne!(
+        answer["results"]["0"]["tracking"],
+        answer["results"]["2"]["tracking"]
+    );
+    let many: serde_json::Map<String, Value> = (0..101)
+        .map(|i| (i.to_string(), Value::Object(good.clone())))
+        .collect();
+    let r = client()
+        .post(url(&sb, "create/orders"))
+        .bearer_auth(token())
+        .json(&json!({"orders": many}))
+        .send()
+        .await
+        .expect("bulk");
+    assert_eq!(r.status(), 422);
+}
+
+#[tokio::test]
+async fn reference_data_and_labels() {
+    let sb = start().await;
+    let (_, wilayas) = get(&sb, "get/wilayas").await;
+    let wilayas = wilayas.as_array().expect("wilayas").clone();
+    assert_eq!(wilayas.len(), 58);
+    assert!(wilayas.contains(&json!({"wilaya_id": 16, "wilaya_name": "Alger"})));
+    assert!(wilayas.contains(&json!({"wilaya_id": 58, "wilaya_name": "El Meniaa"})));
+    let (_, communes) = get(&sb, "get/communes?wilaya_id=16").await;
+    let communes = communes.as_array().expect("communes").clone();
+    assert!(
+        communes
+            .iter()
+            .any(|c| c["nom"] == "Ain Taya" && c["wilaya_id"] == 16)
+    );
+    assert!(
+        communes.iter().any(|c| c["has_stop_desk"] == 1)
+            && communes.iter().any(|c| c["has_stop_desk"] == 0)
+    );
+    let (_, fees) = get(&sb, "get/fees").await;
+    let fees = fees["livraison"].as_array().expect("fees");
+    assert_eq!(fees.len(), 58);
+    assert!(
+        fees.iter()
+            .all(|f| f["tarif"].is_string() && f["tarif_stopdesk"].is_string())
+    );
+    let tracking = create(&sb, "LBL").await;
+    let r = client()
+        .get(url(&sb, &format!("get/order/label?tracking={tracking}")))
+        .bearer_auth(token())
+        .send()
+        .await
+        .expect("label");
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.expect("pdf").starts_with(b"%PDF"));
 }

@@ -20,7 +20,7 @@ const DOCUMENTED_CODES: [&str; 11] = [
     "unknown",
 ];
 
-fn contacts() -> Value {
+pub fn contacts() -> Value {
     json!({
         "shipper": {"name": "Lce Test collection", "street": "15 route de France", "phone": "+33622123613", "email": "test@test.com"},
         "recipient": {"name": "Lce Test delivery", "street": "15 route de France", "phone": "+33622123613", "email": "test@test.com"},
@@ -398,40 +398,4 @@ async fn delayed_pickups_are_confirmed_later() {
     .await;
     assert_eq!(status, 422);
     assert!(body["error"]["details"]["address.street"].is_array());
-}
-
-#[tokio::test]
-async fn relay_products_need_a_location_code() {
-    let sb = start().await;
-    let q = quote(
-        &sb,
-        ("FR", "75001", "Paris"),
-        ("FR", "31300", "Toulouse"),
-        vec![parcel(1.0)],
-    )
-    .await;
-    let offer = offer_of(&q, "chronopost_relais")["id"].clone();
-    let mut order = contacts();
-    order["offer_id"] = offer.clone();
-    order["parcels"] = json!([{}]);
-    let (status, body) = post(&sb, "/orders", json!({"order": order.clone()})).await;
-    assert_eq!(status, 422);
-    assert!(body["error"]["details"]["recipient.location_code"].is_array());
-    let (_, locations) = get(
-        &sb,
-        &format!(
-            "/offers/{}/available_delivery_locations",
-            offer.as_str().unwrap_or("")
-        ),
-    )
-    .await;
-    let code = locations["data"][1]["code"].clone();
-    order["recipient"]["location_code"] = code.clone();
-    let (status, body) = post(&sb, "/orders", json!({"order": order})).await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["data"]["recipient"]["location_code"], code);
-    assert_eq!(
-        body["data"]["recipient"]["company"],
-        locations["data"][1]["company"]
-    );
 }
