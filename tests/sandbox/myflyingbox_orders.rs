@@ -217,6 +217,11 @@ async fn tracking_grows_with_the_clock_and_matches_the_documented_shape() {
         .expect("events")
         .clone();
     assert_eq!(events[1]["code"], "picked_up");
+    let happened = events[1]["happened_at"].as_str().unwrap_or("");
+    assert!(
+        chrono::DateTime::parse_from_str(happened, "%Y-%m-%dT%H:%M:%S%:z").is_ok(),
+        "{happened}"
+    );
     assert_eq!(
         events[0], early["data"][0]["events"][0],
         "events keep their timestamps"

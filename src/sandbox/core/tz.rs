@@ -48,6 +48,11 @@ pub fn paris(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     at.with_timezone(&paris_offset(at))
 }
 
+/// ISO 8601 in Paris time to the second, e.g. `2013-12-10T11:26:23+01:00`.
+pub fn paris_iso(at: DateTime<Utc>) -> String {
+    paris(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
 /// US Eastern local time and its abbreviation (EST/EDT): daylight time from the second
 /// Sunday of March 07:00 UTC to the first Sunday of November 06:00 UTC.
 pub fn eastern(at: DateTime<Utc>) -> (NaiveDateTime, &'static str) {

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::store::Order;
 use crate::sandbox::core::scenario::Scenario;
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 
 /// Scenarios an MFB order can follow.
 pub const SUPPORTED: [Scenario; 7] = [
@@ -184,7 +184,7 @@ fn event_json(at: DateTime<Utc>, step: &Step, order: &Order) -> Value {
     };
     let mut event = json!({
         "code": step.code,
-        "happened_at": paris(at).to_rfc3339(),
+        "happened_at": paris_iso(at),
         "label": label_value,
     });
     let country = |block: &Value| {

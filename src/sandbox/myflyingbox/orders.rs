@@ -20,13 +20,13 @@ use super::request::root_object;
 use super::store::{MfbData, Order};
 use crate::sandbox::core::fields::{Errors, text};
 use crate::sandbox::core::gate::{AccountKey, CreatedResource};
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 use crate::sandbox::state::SandboxState;
 
 pub fn order_json(data: &MfbData, order: &Order, now: DateTime<Utc>) -> Value {
     let mut value = json!({
         "id": order.id,
-        "created_at": paris(order.created_at).to_rfc3339(),
+        "created_at": paris_iso(order.created_at),
         "state": order_state(order, now),
         "shipper": order.shipper,
         "recipient": order.recipient,

@@ -20,7 +20,7 @@ use super::store::Pickup;
 use crate::sandbox::core::fields::{Errors, text};
 use crate::sandbox::core::gate::AccountKey;
 use crate::sandbox::core::hash::stable_hash;
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::{paris, paris_iso};
 use crate::sandbox::state::SandboxState;
 
 const PICKUP_PRICE_CENTS: i64 = 1200;
@@ -34,7 +34,7 @@ fn pickup_json(pickup: &Pickup, now: DateTime<Utc>, confirm_after: chrono::Durat
         "supplier_reference": if confirmed { pickup.supplier_reference.as_str() } else { "" },
         "collection_date": pickup.collection_date,
         "collection_instructions": pickup.collection_instructions,
-        "created_at": paris(pickup.created_at).to_rfc3339(),
+        "created_at": paris_iso(pickup.created_at),
         "total_price": price_json(pickup.price_cents),
         "address": pickup.address,
     })

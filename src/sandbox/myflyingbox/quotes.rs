@@ -18,7 +18,7 @@ use super::request::root_object;
 use super::store::{MfbData, Offer, Place, Quote, QuoteParcel};
 use crate::sandbox::core::fields::{Errors, flag, positive_int, strict_decimal, text};
 use crate::sandbox::core::gate::AccountKey;
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 use crate::sandbox::state::SandboxState;
 
 /// Offers can be ordered for this long (sandbox clock).
@@ -259,7 +259,7 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
         .collect();
     json!({
         "id": quote.id,
-        "created_at": paris(quote.created_at).to_rfc3339(),
+        "created_at": paris_iso(quote.created_at),
         "parcel_type": quote.parcel_type,
         "shipper": {
             "postal_code": quote.shipper.postal_code,
