@@ -118,7 +118,8 @@ pub fn validate(input: &OrderInput) -> Result<(), String> {
 fn quantity(piece: &Value) -> i64 {
     text(piece.get("Pieces"))
         .and_then(|p| p.parse::<f64>().ok())
-        .map(|p| p.max(1.0) as i64)
+        // Clamped so that absurd quantities cannot overflow the price.
+        .map(|p| p.clamp(1.0, 10_000.0) as i64)
         .unwrap_or(1)
 }
 
