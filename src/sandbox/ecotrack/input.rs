@@ -96,7 +96,7 @@ pub fn read(
         Some(raw) => raw
             .parse::<f64>()
             .ok()
-            .filter(|m| *m >= 0.0)
+            .filter(|m| (0.0..=1e9).contains(m))
             .unwrap_or_else(|| {
                 v.add("montant", "Le champ montant doit être un nombre.");
                 0.0
