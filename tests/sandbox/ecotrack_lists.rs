@@ -226,5 +226,5 @@ async fn reference_data_and_labels() {
         .await
         .expect("label");
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    assert!(r.bytes().await.expect("pdf").starts_with(b"%PDF"));
+    assert_valid_pdf(&r.bytes().await.expect("pdf"));
 }
