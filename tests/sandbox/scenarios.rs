@@ -9,13 +9,7 @@ use crate::common::*;
 async fn myflyingbox_scenarios_end_as_designed() {
     use crate::myflyingbox::{get, offer_of, parcel, post, quote};
     let sb = start().await;
-    let q = quote(
-        &sb,
-        ("FR", "75001", "Paris"),
-        ("FR", "31300", "Toulouse"),
-        vec![parcel(1.0)],
-    )
-    .await;
+    let q = quote(&sb, ("FR", "75001", "Paris"), ("FR", "31300", "Toulouse"), vec![parcel(1.0)]).await;
     let offer = offer_of(&q, "ups_standard")["id"].clone();
     let cases = [
         ("delivered", "delivered", "delivered"),
@@ -40,15 +34,8 @@ async fn myflyingbox_scenarios_end_as_designed() {
         let (_, order) = get(&sb, &format!("/orders/{id}")).await;
         assert_eq!(order["data"]["state"], *state, "{scenario}");
         let (_, tracking) = get(&sb, &format!("/orders/{id}/tracking")).await;
-        let events = tracking["data"][0]["events"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        assert_eq!(
-            events.last().map(|e| e["code"].clone()),
-            Some(json!(last)),
-            "{scenario}"
-        );
+        let events = tracking["data"][0]["events"].as_array().cloned().unwrap_or_default();
+        assert_eq!(events.last().map(|e| e["code"].clone()), Some(json!(last)), "{scenario}");
     }
 }
 
@@ -56,10 +43,7 @@ async fn myflyingbox_scenarios_end_as_designed() {
 async fn ecourier_scenarios_end_as_designed() {
     let sb = start().await;
     let c = demo_credentials().ecourier;
-    let base = format!(
-        "{}/ecourier/example/software/xml/ecJsonPost.asmx",
-        sb.base_url
-    );
+    let base = format!("{}/ecourier/example/software/xml/ecJsonPost.asmx", sb.base_url);
     let login: Value = client()
         .post(format!("{base}/Login"))
         .json(&json!({"website": c.website, "username": c.username, "password": c.password}))
@@ -71,11 +55,7 @@ async fn ecourier_scenarios_end_as_designed() {
         .expect("json");
     let guid = login["UserGUID"].as_str().expect("guid").to_owned();
     let call = |method: &str, body: Value| {
-        client()
-            .post(format!("{base}/{method}"))
-            .header("UserGUID", &guid)
-            .json(&body)
-            .send()
+        client().post(format!("{base}/{method}")).header("UserGUID", &guid).json(&body).send()
     };
     let cases = [
         ("delivered", "P", "POD"),
@@ -93,23 +73,12 @@ async fn ecourier_scenarios_end_as_designed() {
     }
     advance(&sb, 4 * 86400).await;
     for (scenario, status, last) in cases {
-        let answer: Value = call("GetJsonOrder", json!({"OrderNumber": scenario}))
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let answer: Value =
+            call("GetJsonOrder", json!({"OrderNumber": scenario})).await.expect("get").json().await.expect("json");
         let order = &answer["Order"];
         assert_eq!(order["@OrderStatus"], status, "{scenario}");
-        let events = order["OrderEvents"]["OrderEvent"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        assert_eq!(
-            events.last().map(|e| e["@EventType"].clone()),
-            Some(json!(last)),
-            "{scenario}"
-        );
+        let events = order["OrderEvents"]["OrderEvent"].as_array().cloned().unwrap_or_default();
+        assert_eq!(events.last().map(|e| e["@EventType"].clone()), Some(json!(last)), "{scenario}");
     }
 }
 
@@ -125,11 +94,7 @@ async fn ecotrack_scenarios_end_as_designed() {
         ("cod", "paye_et_archive", "payed"),
         ("exception", "suspendu", "attempt_delivery"),
         ("lost", "vers_wilaya", "accepted_by_carrier"),
-        (
-            "cancelled",
-            "annule",
-            "order_information_received_by_carrier",
-        ),
+        ("cancelled", "annule", "order_information_received_by_carrier"),
     ];
     let mut trackings = vec![];
     for (scenario, _, _) in cases {
@@ -149,10 +114,7 @@ async fn ecotrack_scenarios_end_as_designed() {
         assert_eq!(entry["scenario"], *scenario);
         let (_, info) = get(&sb, &format!("get/tracking/info?tracking={tracking}")).await;
         assert_eq!(
-            info["activity"]
-                .as_array()
-                .and_then(|a| a.last())
-                .map(|a| a["status"].clone()),
+            info["activity"].as_array().and_then(|a| a.last()).map(|a| a["status"].clone()),
             Some(json!(last)),
             "{scenario}"
         );
@@ -172,19 +134,16 @@ async fn coursier_scenarios_end_as_designed() {
     ];
     let mut numbers = vec![];
     for (scenario, _, _) in cases {
-        let (status, body) = admin_post(
-            &sb,
-            "/coursier_fr/missions",
-            json!({"reference": format!("M-sbx-{scenario}")}),
-        )
-        .await;
+        let (status, body) =
+            admin_post(&sb, "/coursier_fr/missions", json!({"reference": format!("M-sbx-{scenario}")})).await;
         assert_eq!((status, &body["scenario"]), (201, &json!(scenario)));
         numbers.push(body["MissionNumber"].clone());
     }
     advance(&sb, 3 * 86400).await;
     let c = demo_credentials().coursier_fr;
     for ((scenario, legs, state), number) in cases.iter().zip(&numbers) {
-        let body = json!({"User": c.user, "Apikey": c.apikey, "ClientId": c.client_id, "MissionNumber": number, "Lang": "EN"});
+        let body =
+            json!({"User": c.user, "Apikey": c.apikey, "ClientId": c.client_id, "MissionNumber": number, "Lang": "EN"});
         let answer: Value = client()
             .post(format!("{}/coursier/v3/tracking.php", sb.base_url))
             .json(&body)
@@ -196,10 +155,6 @@ async fn coursier_scenarios_end_as_designed() {
             .expect("json");
         let list = answer.as_array().cloned().unwrap_or_default();
         assert_eq!(list.len(), *legs, "{scenario}: {answer}");
-        assert_eq!(
-            list.last().map(|l| l["State"].clone()),
-            Some(json!(state)),
-            "{scenario}"
-        );
+        assert_eq!(list.last().map(|l| l["State"].clone()), Some(json!(state)), "{scenario}");
     }
 }

@@ -91,10 +91,7 @@ pub async fn put_faults(
     }
 }
 
-pub async fn delete_faults(
-    State(state): State<Arc<SandboxState>>,
-    Path(carrier): Path<String>,
-) -> Response {
+pub async fn delete_faults(State(state): State<Arc<SandboxState>>, Path(carrier): Path<String>) -> Response {
     match carrier_of(&carrier) {
         Ok(carrier) => {
             state.faults.reset(carrier);
@@ -145,11 +142,7 @@ pub async fn put_ratelimits(
     };
     let mut settings = state.limits.settings();
     if let Some(limits) = change.ecotrack {
-        let EcotrackLimits {
-            per_minute,
-            per_hour,
-            per_day,
-        } = settings.ecotrack;
+        let EcotrackLimits { per_minute, per_hour, per_day } = settings.ecotrack;
         settings.ecotrack = EcotrackLimits {
             per_minute: limits.per_minute.unwrap_or(per_minute),
             per_hour: limits.per_hour.unwrap_or(per_hour),
