@@ -65,7 +65,11 @@ impl Client {
             });
         };
         let body = LoginRequest { website: &self.credentials.website, username, password };
-        let response = self.post(ctx, "login", "Login", None, &body, Safety::Safe).await?;
+        // A refused Login comes back as -4 "requested action not performed".
+        let response = self.post(ctx, "login", "Login", None, &body, Safety::Safe).await.map_err(|e| match e {
+            CarrierError::Rejected { said, .. } => CarrierError::AuthFailed { carrier: KIND, said },
+            other => other,
+        })?;
         guid_from(&response)
     }
 
