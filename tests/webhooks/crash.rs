@@ -11,7 +11,7 @@ use shipgate::domain::webhook::EventType;
 use shipgate::service::api_keys::{self, KeyMode};
 use shipgate::webhooks::SigningSecret;
 
-use crate::common::{TestDatabase, json, spawn_on};
+use crate::common::{TestDatabase, json, spawn_on, spawn_replica, start_sandbox};
 use crate::receiver::{Receiver, Reply, script};
 use crate::{create_endpoint, dispatching_app, enqueue, object_for, settled_deliveries};
 
@@ -91,7 +91,7 @@ async fn a_dispatcher_killed_mid_send_is_relieved_by_another_after_its_lease() {
     config.master_key = Some(MASTER_KEY.to_owned());
     config.no_workers = false;
     config.webhook_poll_ms = 50;
-    let survivor = spawn_on(database.share(), config).await;
+    let survivor = spawn_on(database.share(), config, start_sandbox(Default::default()).await).await;
     doomed.0.kill().unwrap();
     doomed.0.wait().unwrap();
 
@@ -121,10 +121,7 @@ async fn a_dispatcher_killed_mid_send_is_relieved_by_another_after_its_lease() {
 async fn replicas_share_deliveries_without_sending_any_twice() {
     let receiver = Receiver::answering(200).await;
     let first = dispatching_app(|_| {}).await;
-    let mut config = Config::for_tests(&first.database.url);
-    config.no_workers = false;
-    config.webhook_poll_ms = 50;
-    let _second = spawn_on(first.database.share(), config).await;
+    let _second = spawn_replica(&first, |_| {}).await;
     let (webhook, _) = create_endpoint(&first, &receiver.url, json!({})).await;
     let mut events = Vec::new();
     for n in 0..40 {

@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use serde_json::json;
-use shipgate::config::Config;
 
-use crate::common::{assert_problem, spawn_app, spawn_app_with, spawn_on};
+use crate::common::{assert_problem, spawn_app, spawn_app_with, spawn_replica};
 use crate::receiver::Receiver;
 use crate::{create_endpoint, deliveries, eventually};
 
@@ -65,11 +64,12 @@ async fn deliveries_are_checked_again_when_sent() {
     for id in [&by_ip, &by_name] {
         assert_eq!(app.post(&format!("/v1/webhooks/{id}/test"), &json!({})).await.status(), 202);
     }
-    let mut strict = Config::for_tests(&app.database.url);
-    strict.webhook_allow = Default::default();
-    strict.no_workers = false;
-    strict.webhook_poll_ms = 50;
-    let _dispatcher = spawn_on(app.database.share(), strict).await;
+    let _strict_dispatcher = spawn_replica(&app, |c| {
+        c.webhook_allow = Default::default();
+        c.no_workers = false;
+        c.webhook_poll_ms = 50;
+    })
+    .await;
     for id in [&by_ip, &by_name] {
         let failed = eventually("a refused attempt", Duration::from_secs(20), || async {
             deliveries(&app, id).await.into_iter().find(|d| d["attempts"].as_u64() >= Some(1) && d["error"].is_string())
