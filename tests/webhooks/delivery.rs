@@ -148,3 +148,23 @@ async fn requests_carry_the_standard_headers() {
     let key = shipgate::webhooks::SigningSecret::parse(&secret).unwrap();
     assert_eq!(request.signature, key.sign(&request.id, request.timestamp, request.body.as_bytes()));
 }
+
+/// Deleting an endpoint while a change that emits an event is in flight
+/// waits for that change instead of breaking its transaction.
+#[tokio::test]
+async fn deleting_an_endpoint_never_breaks_a_change_in_flight() {
+    let app = crate::common::spawn_app().await;
+    let (id, _) = create_endpoint(&app, "http://127.0.0.1:9/hook", json!({})).await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    let event = outbox::enqueue(&mut tx, app.tenant, EventType::ShipmentCancelled, &json!({"id": "s1"})).await.unwrap();
+    let deleting = tokio::spawn({
+        let (client, url, key) = (app.client.clone(), app.url(&format!("/v1/webhooks/{id}")), app.api_key.clone());
+        async move { client.delete(url).bearer_auth(key).send().await.unwrap().status() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!deleting.is_finished(), "the delete waits for the change to commit");
+    tx.commit().await.unwrap();
+    assert_eq!(deleting.await.unwrap(), 204);
+    let shown = json(app.get(&format!("/v1/events/{event}")).await).await;
+    assert_eq!(shown["type"], "shipment.cancelled", "the change and its event committed");
+}

@@ -149,3 +149,44 @@ async fn hostile_input_gets_problems_and_stores_nothing() {
     let shown = json(app.get(&format!("/v1/webhooks/{id}")).await).await;
     assert_eq!(shown["url"], "http://127.0.0.1:9/hook", "a refused change leaves the endpoint as it was");
 }
+
+#[tokio::test]
+async fn delivery_logs_belong_to_their_endpoint_and_tenant() {
+    let app = spawn_app().await;
+    let (first, _) = create_endpoint(&app, "http://127.0.0.1:9/a", json!({})).await;
+    let (second, _) = create_endpoint(&app, "http://127.0.0.1:9/b", json!({})).await;
+    // No dispatcher runs in this app: the ping stays pending.
+    let queued = json(app.post(&format!("/v1/webhooks/{first}/test"), &json!({})).await).await;
+    assert_eq!(queued["status"], "pending");
+    assert_eq!(queued["attempts"], 0);
+    let delivery = queued["id"].as_str().unwrap();
+    assert!(delivery.starts_with("dlv_"));
+
+    let shown = json(app.get(&format!("/v1/webhooks/{first}/deliveries/{delivery}")).await).await;
+    assert_eq!(shown["attempt_log"], json!([]));
+    assert_eq!(shown["event"]["type"], "webhook.ping");
+    let wrong_endpoint = app.get(&format!("/v1/webhooks/{second}/deliveries/{delivery}")).await;
+    assert_problem(wrong_endpoint, 404, "not_found").await;
+    let r = app.post(&format!("/v1/webhooks/{second}/deliveries/{delivery}/replay"), &json!({})).await;
+    assert_problem(r, 404, "not_found").await;
+    let filtered = json(app.get(&format!("/v1/webhooks/{first}/deliveries?status=succeeded")).await).await;
+    assert_eq!(filtered["data"], json!([]));
+    let filtered = json(app.get(&format!("/v1/webhooks/{first}/deliveries?event_type=webhook.ping")).await).await;
+    assert_eq!(filtered["data"].as_array().unwrap().len(), 1);
+
+    let other = app.key_for("globex").await;
+    for path in [format!("/v1/webhooks/{first}/deliveries"), format!("/v1/webhooks/{first}/deliveries/{delivery}")] {
+        assert_problem(app.get_as(&other, &path).await, 404, "not_found").await;
+    }
+    let r = app.post_as(&other, &format!("/v1/webhooks/{first}/deliveries/{delivery}/replay"), &json!({})).await;
+    assert_problem(r, 404, "not_found").await;
+    let r = app.post_as(&other, &format!("/v1/webhooks/{first}/test"), &json!({})).await;
+    assert_problem(r, 404, "not_found").await;
+    let event = queued["event_id"].as_str().unwrap();
+    let r = app.post_as(&other, &format!("/v1/events/{event}/replay"), &json!({})).await;
+    assert_problem(r, 404, "not_found").await;
+
+    // Deleting the endpoint takes its log with it.
+    assert_eq!(app.delete(&format!("/v1/webhooks/{first}")).await.status(), 204);
+    assert_problem(app.get(&format!("/v1/webhooks/{first}/deliveries")).await, 404, "not_found").await;
+}
