@@ -65,6 +65,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id DESC);
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+-- Claimed deliveries, counted per endpoint to cap its concurrent requests.
+CREATE INDEX webhook_deliveries_claimed ON webhook_deliveries (endpoint_id) WHERE lock_token IS NOT NULL;
 
 CREATE TABLE webhook_attempts (
     delivery_id         uuid NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,

@@ -91,6 +91,11 @@ pub struct Config {
     #[arg(long, env = "SHIPGATE_WEBHOOK_CONCURRENCY", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub webhook_concurrency: u32,
 
+    /// Requests in flight to one endpoint at most, across all replicas, so a
+    /// slow receiver cannot take every slot from the others.
+    #[arg(long, env = "SHIPGATE_WEBHOOK_ENDPOINT_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub webhook_endpoint_concurrency: u32,
+
     /// Milliseconds between checks for due deliveries when no notification arrives.
     #[arg(long, env = "SHIPGATE_WEBHOOK_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub webhook_poll_ms: u64,
@@ -139,6 +144,7 @@ impl Config {
             webhook_lease_secs: 10,
             webhook_disable_after_secs: 3 * 86_400,
             webhook_concurrency: 8,
+            webhook_endpoint_concurrency: 4,
             webhook_poll_ms: 200,
             webhook_retention_days: 30,
         }

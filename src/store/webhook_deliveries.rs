@@ -29,22 +29,39 @@ pub struct ClaimedDelivery {
     pub body: String,
 }
 
-/// Claims up to `limit` due deliveries of enabled endpoints for `lease_secs`.
+/// Claims up to `limit` due deliveries of enabled endpoints for `lease_secs`,
+/// never more than `per_endpoint` in flight for one endpoint (across every
+/// replica), so one slow receiver cannot hold every sending slot while other
+/// merchants' webhooks wait.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     token: Uuid,
     limit: i64,
+    per_endpoint: i64,
     lease_secs: f64,
 ) -> Result<Vec<ClaimedDelivery>, sqlx::Error> {
     sqlx::query_as(
-        "WITH due AS (
-            SELECT d.id, CASE WHEN d.lock_token IS NOT NULL THEN d.last_attempt_at END AS abandoned_at
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        "WITH busy AS (
+            SELECT endpoint_id, count(*) AS in_flight FROM webhook_deliveries
+            WHERE lock_token IS NOT NULL AND locked_until > now()
+            GROUP BY endpoint_id
+         ), candidates AS (
+            SELECT d.id, d.endpoint_id, d.next_attempt_at, COALESCE(b.in_flight, 0) AS in_flight,
+                   CASE WHEN d.lock_token IS NOT NULL THEN d.last_attempt_at END AS abandoned_at
+            FROM webhook_deliveries d
+            JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
             WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
               AND (d.locked_until IS NULL OR d.locked_until <= now())
+              AND COALESCE(b.in_flight, 0) < $4
             ORDER BY d.next_attempt_at
-            LIMIT $1
+            LIMIT $1 * 4
             FOR UPDATE OF d SKIP LOCKED
+         ), ranked AS (
+            SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rank
+            FROM candidates c
+         ), due AS (
+            SELECT id, abandoned_at FROM ranked WHERE rank + in_flight <= $4 ORDER BY next_attempt_at LIMIT $1
          )
          UPDATE webhook_deliveries d SET
             attempts = d.attempts + 1,
@@ -61,6 +78,7 @@ pub async fn claim_due(
     .bind(limit)
     .bind(lease_secs)
     .bind(token)
+    .bind(per_endpoint)
     .fetch_all(db)
     .await
 }

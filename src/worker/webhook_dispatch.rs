@@ -49,12 +49,12 @@ pub async fn run(state: AppState) {
             last_purge = Some(Instant::now());
         }
         let free = permits.available_permits();
-        let mut claimed_all = false;
         if free > 0 {
             let token = Uuid::new_v4();
-            match webhook_deliveries::claim_due(&state.db, token, free as i64, lease.as_secs_f64()).await {
+            let per_endpoint = i64::from(config.webhook_endpoint_concurrency);
+            match webhook_deliveries::claim_due(&state.db, token, free as i64, per_endpoint, lease.as_secs_f64()).await
+            {
                 Ok(batch) => {
-                    claimed_all = batch.len() == free;
                     for claimed in batch {
                         let permit = permits.clone().acquire_owned().await.expect("semaphore is never closed");
                         let sender = sender.clone();
@@ -67,20 +67,12 @@ pub async fn run(state: AppState) {
                 Err(e) => tracing::warn!(error = %e, "webhook dispatcher cannot claim deliveries"),
             }
         }
-        // Reap finished sends so the set does not grow.
-        while in_flight.try_join_next().is_some() {}
-        if claimed_all {
-            // There may be more due right now: wait for a free slot only.
-            tokio::select! {
-                _ = state.shutdown.cancelled() => break,
-                _ = in_flight.join_next() => {}
-            }
-            continue;
-        }
+        // A finished send frees a slot (and maybe its endpoint's cap): claim again then.
         tokio::select! {
             _ = state.shutdown.cancelled() => break,
             _ = wake.notified() => {}
             _ = tokio::time::sleep(poll) => {}
+            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
         }
     }
     listener.abort();

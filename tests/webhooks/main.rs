@@ -12,6 +12,7 @@ mod delivery;
 mod disabling;
 mod endpoints;
 mod events_api;
+mod fairness;
 mod retries;
 mod url_safety;
 
