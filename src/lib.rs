@@ -10,6 +10,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod ratelimit;
 pub mod sandbox;
 pub mod service;
 pub mod state;
