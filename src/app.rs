@@ -47,7 +47,9 @@ pub struct Application {
 }
 
 fn master_key(config: &Config) -> Result<MasterKey, BuildError> {
-    match (&config.master_key, config.sandbox) {
+    // An empty variable (as compose passes when unset) means no key.
+    let given = config.master_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    match (given, config.sandbox) {
         (Some(text), _) => MasterKey::parse(text).map_err(BuildError::BadMasterKey),
         (None, true) => {
             tracing::warn!("sandbox mode: carrier credentials are encrypted with a public demo key");

@@ -214,16 +214,25 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Database failures: an unreachable database is a 503 the client may retry,
-/// anything else is a bug.
+/// Database failures: bugs (bad SQL, decoding) are 500s; everything else
+/// means the database is unreachable or unhealthy, a 503 the client may retry.
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
         match &err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            E::Database(_)
+            | E::RowNotFound
+            | E::ColumnNotFound(_)
+            | E::ColumnIndexOutOfBounds { .. }
+            | E::ColumnDecode { .. }
+            | E::Decode(_)
+            | E::Encode(_)
+            | E::TypeNotFound { .. }
+            | E::Configuration(_) => ApiError::internal(err),
+            _ => {
                 tracing::warn!(error = %err, "database unavailable");
                 ApiError::service_unavailable("database_unavailable", "the database is unreachable; retry shortly", 5)
             }
-            _ => ApiError::internal(err),
         }
     }
 }

@@ -27,6 +27,11 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Exit 0 when the local service answers /readyz (container health checks).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
+        url: String,
+    },
     /// Manage API keys.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
@@ -79,6 +84,15 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Openapi => {
             print!("{}", api::openapi::document_json());
             Ok(())
+        }
+        Command::Healthcheck { url } => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(2))
+                .build()
+                .map_err(|e| e.to_string())?;
+            let response = client.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+            if response.status().is_success() { Ok(()) } else { Err(format!("{url} answered {}", response.status())) }
         }
         Command::ApiKey(ApiKeyCommand::Create { tenant, mode, database_url }) => {
             store::ensure_database(&database_url).await.map_err(|e| e.to_string())?;

@@ -16,7 +16,7 @@ use super::auth::AuthContext;
 use super::extract::payload_too_large;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::idempotency::{self, Begin};
+use crate::store::idempotency::{self, Begin, KeyClaim};
 
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
@@ -70,8 +70,9 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         h.update(&bytes);
         h.finalize().into()
     };
-    let begun =
-        idempotency::begin(&state.db, auth.tenant, &key, &hash, parts.method.as_str(), &path, LEASE, RETENTION).await;
+    let claim =
+        KeyClaim { tenant: auth.tenant, key: &key, request_hash: &hash, method: parts.method.as_str(), path: &path };
+    let begun = idempotency::begin(&state.db, claim, LEASE, RETENTION).await;
     match begun {
         Err(e) => ApiError::from(e).into_response(),
         Ok(Begin::Replay { status, headers, body }) => replay(status, &headers, body),

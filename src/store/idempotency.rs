@@ -34,16 +34,22 @@ struct Existing {
     response_body: Option<Vec<u8>>,
 }
 
+/// The request claiming a key.
+pub struct KeyClaim<'a> {
+    pub tenant: TenantId,
+    pub key: &'a str,
+    pub request_hash: &'a [u8; 32],
+    pub method: &'a str,
+    pub path: &'a str,
+}
+
 pub async fn begin(
     db: &PgPool,
-    tenant: TenantId,
-    key: &str,
-    request_hash: &[u8; 32],
-    method: &str,
-    path: &str,
+    claim: KeyClaim<'_>,
     lease: Duration,
     retention: Duration,
 ) -> Result<Begin, sqlx::Error> {
+    let KeyClaim { tenant, key, request_hash, method, path } = claim;
     let lease_secs = lease.as_secs_f64();
     let retention_secs = retention.as_secs_f64();
     let mut tx = db.begin().await?;

@@ -1,0 +1,160 @@
+//! The real `shipgate` binary: CLI commands, serving, graceful shutdown.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::post;
+use common::TestDatabase;
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shipgate");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(database_url: &str, extra_env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let mut cmd = Command::new(BIN);
+        cmd.arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SHIPGATE_MASTER_KEY", "11".repeat(32))
+            .env("SHIPGATE_SHUTDOWN_GRACE_SECS", "20")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Server { child: cmd.spawn().expect("start shipgate"), base: format!("http://127.0.0.1:{port}") }
+    }
+
+    async fn wait_ready(&self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("shipgate did not become ready");
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn openapi_command_prints_the_committed_document() {
+    let out = Command::new(BIN).arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), committed);
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_without_a_master_key() {
+    let db = TestDatabase::create().await;
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("SHIPGATE_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env_remove("SHIPGATE_MASTER_KEY")
+        .env_remove("SHIPGATE_SANDBOX")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("SHIPGATE_MASTER_KEY is not set"), "{stderr}");
+}
+
+/// A carrier that takes its time: Coursier.fr's "all ongoing missions" answered after 2 s.
+async fn slow_coursier() -> String {
+    let app = Router::new().route(
+        "/v3/tracking.php",
+        post(|| async {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            axum::Json(json!([]))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
+    let db = TestDatabase::create().await;
+    let out = Command::new(BIN)
+        .args(["api-key", "create", "--tenant", "acme", "--mode", "test"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(key.starts_with("sg_test_"), "{key}");
+
+    let server = Server::start(&db.url, &[]);
+    server.wait_ready().await;
+    let client = reqwest::Client::new();
+    let docs = client.get(format!("{}/docs/", server.base)).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+
+    let carrier = slow_coursier().await;
+    let account = client
+        .post(format!("{}/v1/carrier-accounts", server.base))
+        .bearer_auth(&key)
+        .json(&json!({"carrier": "coursier_fr", "name": "slow", "base_url": carrier,
+            "credentials": {"user": "test@apicfr.fr", "api_key": "e1ab1411d66765e73cf4b068d39cda8a", "client_id": 7055339}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.status(), 201);
+    let id = account.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+    // Start a slow request, then ask the server to stop while it runs.
+    let in_flight = tokio::spawn({
+        let client = client.clone();
+        let url = format!("{}/v1/carrier-accounts/{id}/verify", server.base);
+        let key = key.clone();
+        async move { client.post(url).bearer_auth(key).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.signal("TERM");
+    let response = in_flight.await.unwrap().expect("the in-flight request completes");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<serde_json::Value>().await.unwrap()["account"]["verification"]["status"], "verified");
+
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "shipgate did not exit after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+}
