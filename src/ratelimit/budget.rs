@@ -6,7 +6,9 @@
 //! Rules, in short:
 //! - a call is sent only once a unit is reserved in EVERY window;
 //! - before the server's first answer the configured windows are assumed to
-//!   start at the first reservation, as fixed-window servers do;
+//!   start at the first reservation, as fixed-window servers do, and only one
+//!   call is in flight: the configured limits may be wrong for this account,
+//!   and the first answer's headers say what they are;
 //! - within one server window the count only goes up (`max(ours, server's)`):
 //!   answers arrive out of order, so a lower server count may be stale;
 //! - a newer server window (later reset) replaces ours, keeping the calls
@@ -25,6 +27,9 @@ use crate::carriers::Priority;
 
 /// How long a 429 without any hint blocks the budget.
 pub const DEFAULT_BLOCK_MS: i64 = 60_000;
+/// While the first call is out, others look again this often (the answer
+/// itself wakes waiters of the same replica at once).
+pub const FIRST_ANSWER_POLL_MS: i64 = 200;
 /// Reset times from the server may be off by this much (second rounding).
 const RESET_TOLERANCE_MS: i64 = 1000;
 
@@ -59,6 +64,9 @@ pub struct BudgetState {
     pub blocked_until_ms: i64,
     #[serde(default)]
     pub in_flight: Vec<InFlight>,
+    /// The carrier has answered at least once (so its headers, if any, were read).
+    #[serde(default)]
+    pub answered: bool,
 }
 
 /// Knobs of the arithmetic (from the configuration).
@@ -185,6 +193,9 @@ impl BudgetState {
         if self.blocked_until_ms > now_ms {
             return Decision::Wait { until_ms: self.blocked_until_ms };
         }
+        if !self.answered && !self.in_flight.is_empty() {
+            return Decision::Wait { until_ms: now_ms + FIRST_ANSWER_POLL_MS };
+        }
         let full_until = self
             .windows
             .iter()
@@ -233,6 +244,7 @@ impl BudgetState {
     ) {
         self.take_in_flight(reservation.id);
         self.refresh(now_ms, tuning);
+        self.answered |= status.is_some();
         for report in &observed.windows {
             self.learn(report, reservation, single_window_secs, now_ms);
         }
@@ -352,15 +364,17 @@ mod tests {
     }
 
     fn ecotrack() -> BudgetState {
-        BudgetState::from_specs(&[
+        let specs = [
             WindowSpec { limit: 50, secs: 60 },
             WindowSpec { limit: 1500, secs: 3600 },
             WindowSpec { limit: 15000, secs: 86_400 },
-        ])
+        ];
+        BudgetState { answered: true, ..BudgetState::from_specs(&specs) }
     }
 
+    /// A budget whose carrier has already answered once.
     fn one(limit: u64) -> BudgetState {
-        BudgetState::from_specs(&[WindowSpec { limit, secs: 60 }])
+        BudgetState { answered: true, ..BudgetState::from_specs(&[WindowSpec { limit, secs: 60 }]) }
     }
 
     struct Ids(u64);
@@ -435,6 +449,7 @@ mod tests {
     fn the_tightest_window_decides_how_long_to_wait() {
         let (t, mut ids) = (tuning(), Ids(0));
         let mut s = BudgetState::from_specs(&[WindowSpec { limit: 5, secs: 60 }, WindowSpec { limit: 6, secs: 3600 }]);
+        s.answered = true;
         for i in 0..5 {
             assert_eq!(spend(&mut s, &mut ids, T0 + i, Priority::Background, &t), Decision::Granted);
         }
@@ -674,6 +689,32 @@ mod tests {
     fn a_zero_limit_waits_a_window() {
         let (t, mut ids, mut s) = (tuning(), Ids(0), one(0));
         assert_eq!(reserve(&mut s, &mut ids, T0, Priority::Interactive, &t).0, Decision::Wait { until_ms: T0 + MIN });
+    }
+
+    #[test]
+    fn the_first_call_goes_alone_until_the_carrier_answers() {
+        let (t, mut ids) = (tuning(), Ids(0));
+        let mut s = BudgetState::from_specs(&[WindowSpec { limit: 50, secs: 60 }]);
+        let (first, probe) = reserve(&mut s, &mut ids, T0, Priority::Background, &t);
+        assert_eq!(first, Decision::Granted);
+        let (second, _) = reserve(&mut s, &mut ids, T0 + 1, Priority::Interactive, &t);
+        assert_eq!(second, Decision::Wait { until_ms: T0 + 1 + FIRST_ANSWER_POLL_MS });
+        // The answer says the account only has 3 a minute.
+        s.settle(&probe, Some(200), &minute_report(3, 2, Some(T0 + MIN)), 60, T0 + 5, &t);
+        assert!(s.answered);
+        assert_eq!(reserve(&mut s, &mut ids, T0 + 6, Priority::Background, &t).0, Decision::Granted);
+        assert_eq!(reserve(&mut s, &mut ids, T0 + 6, Priority::Background, &t).0, Decision::Granted);
+        assert!(matches!(reserve(&mut s, &mut ids, T0 + 6, Priority::Background, &t).0, Decision::Wait { .. }));
+    }
+
+    #[test]
+    fn a_first_call_without_answer_lets_the_next_one_probe() {
+        let (t, mut ids) = (tuning(), Ids(0));
+        let mut s = BudgetState::from_specs(&[WindowSpec { limit: 50, secs: 60 }]);
+        let (_, probe) = reserve(&mut s, &mut ids, T0, Priority::Background, &t);
+        s.settle(&probe, None, &Observed::default(), 60, T0 + 5, &t);
+        assert!(!s.answered, "a connection error taught nothing");
+        assert_eq!(reserve(&mut s, &mut ids, T0 + 6, Priority::Background, &t).0, Decision::Granted);
     }
 
     #[test]

@@ -261,6 +261,15 @@ impl UpstreamLimiter {
             // The reservation expires by itself; only the learning is lost.
             tracing::warn!(budget = %permit.key, error = %e, "could not record an upstream answer in the budget");
         }
+        self.wake(&permit.key);
+    }
+
+    /// An answer may have opened room (a first answer, a raised limit): the
+    /// line looks again instead of sleeping on an estimate.
+    fn wake(&self, key: &str) {
+        if let Some(line) = self.lines().get(key) {
+            line.wake.notify_one();
+        }
     }
 
     /// Gives a unit back: the call was not sent.
@@ -270,6 +279,7 @@ impl UpstreamLimiter {
         if let Err(e) = result {
             tracing::warn!(budget = %permit.key, error = %e, "could not give an unused upstream unit back");
         }
+        self.wake(&permit.key);
     }
 
     /// Refreshes the budget and queue gauges (a `/metrics` collector).

@@ -19,7 +19,7 @@ mod state;
 
 pub use config::{EcotrackHeaderStyle, EcotrackLimits, SandboxConfig};
 pub use credentials::{
-    CoursierFrCredentials, DemoCredentials, EcotrackCredentials, EcourierCredentials,
-    MyFlyingBoxCredentials, demo_credentials,
+    CoursierFrCredentials, DemoCredentials, EcotrackCredentials, EcourierCredentials, MyFlyingBoxCredentials,
+    demo_credentials,
 };
 pub use server::{RunningSandbox, Sandbox, spawn};

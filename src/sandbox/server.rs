@@ -25,9 +25,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(cfg: SandboxConfig) -> Sandbox {
-        Sandbox {
-            state: Arc::new(SandboxState::new(cfg)),
-        }
+        Sandbox { state: Arc::new(SandboxState::new(cfg)) }
     }
 
     /// All four carriers plus the `/_sandbox` admin API.
@@ -51,10 +49,7 @@ async fn unknown_route(request: Request) -> Response {
         let Ok(self_url) = self_url;
         return myflyingbox::route_not_found(self_url).await;
     }
-    json_response(
-        StatusCode::NOT_FOUND,
-        &json!({"error": "no such sandbox route"}),
-    )
+    json_response(StatusCode::NOT_FOUND, &json!({"error": "no such sandbox route"}))
 }
 
 /// A sandbox served on a real port; stops when dropped or on `shutdown()`.
@@ -105,10 +100,5 @@ pub async fn spawn(cfg: SandboxConfig, addr: SocketAddr) -> std::io::Result<Runn
             tracing::warn!(%error, "sandbox server stopped with an error");
         }
     });
-    Ok(RunningSandbox {
-        base_url: format!("http://{local}"),
-        sandbox,
-        stop: Some(stop),
-        task: Some(task),
-    })
+    Ok(RunningSandbox { base_url: format!("http://{local}"), sandbox, stop: Some(stop), task: Some(task) })
 }

@@ -13,8 +13,7 @@ async fn the_clock_only_moves_forward() {
     advance(&sb, 3600).await;
     let after = admin_get(&sb, "/clock").await;
     assert_eq!(after["offset_seconds"], 3600);
-    let now =
-        chrono::DateTime::parse_from_rfc3339(after["now"].as_str().unwrap_or("")).expect("rfc3339");
+    let now = chrono::DateTime::parse_from_rfc3339(after["now"].as_str().unwrap_or("")).expect("rfc3339");
     assert!(now.timestamp() >= chrono::Utc::now().timestamp() + 3599);
     let (status, _) = admin_post(&sb, "/clock/advance", json!({"seconds": -5})).await;
     assert_eq!(status, 422);
@@ -40,32 +39,20 @@ async fn counters_are_exact_under_concurrency_and_per_account() {
         };
         let url = format!("{}/myflyingbox/v2/quotes/{i}", sb.base_url);
         calls.push(tokio::spawn(async move {
-            client()
-                .get(url)
-                .basic_auth(login, Some(password))
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
+            client().get(url).basic_auth(login, Some(password)).send().await.map(|r| r.status().as_u16())
         }));
     }
     for call in calls {
         assert_eq!(call.await.expect("join").expect("call"), 404);
     }
-    let bad = client()
-        .get(format!("{}/myflyingbox/v2/quotes", sb.base_url))
-        .send()
-        .await
-        .expect("call");
+    let bad = client().get(format!("{}/myflyingbox/v2/quotes", sb.base_url)).send().await.expect("call");
     assert_eq!(bad.status(), 401);
     let stats = admin_get(&sb, "/stats").await;
     let mfb = &stats["calls"]["myflyingbox"];
     assert_eq!(mfb["total"], 61);
     assert_eq!(mfb["by_endpoint"]["GET /quotes/{id}"], 60);
     assert_eq!(mfb["by_account"]["shop-b"]["total"], 20);
-    assert_eq!(
-        mfb["by_account"][demo.login.as_str()]["by_endpoint"]["GET /quotes/{id}"],
-        40
-    );
+    assert_eq!(mfb["by_account"][demo.login.as_str()]["by_endpoint"]["GET /quotes/{id}"], 40);
     assert_eq!(mfb["by_account"]["unauthenticated"]["total"], 1);
     assert_eq!(stats["calls"]["ecotrack"]["total"], 0);
     assert_eq!(stats["total_calls"], 61);
@@ -78,92 +65,44 @@ async fn counters_are_exact_under_concurrency_and_per_account() {
 async fn registered_accounts_work_with_the_carriers_field_names() {
     let sb = start().await;
     let register = |carrier: &str, credentials: Value| {
-        admin_post(
-            &sb,
-            "/accounts",
-            json!({"carrier": carrier, "credentials": credentials}),
-        )
+        admin_post(&sb, "/accounts", json!({"carrier": carrier, "credentials": credentials}))
     };
-    assert_eq!(
-        register(
-            "ecourier",
-            json!({"website": "acme", "username": "u2", "password": "p2"})
-        )
-        .await
-        .0,
-        201
-    );
-    assert_eq!(
-        register(
-            "ecotrack",
-            json!({"token": "tok-2", "shop_name": "Boutique 2"})
-        )
-        .await
-        .0,
-        201
-    );
+    assert_eq!(register("ecourier", json!({"website": "acme", "username": "u2", "password": "p2"})).await.0, 201);
+    assert_eq!(register("ecotrack", json!({"token": "tok-2", "shop_name": "Boutique 2"})).await.0, 201);
     assert_eq!(register("dhl", json!({})).await.0, 422);
     assert_eq!(register("ecotrack", json!({})).await.0, 422);
     let login = client()
-        .post(format!(
-            "{}/ecourier/acme/software/xml/ecJsonPost.asmx/Login",
-            sb.base_url
-        ))
+        .post(format!("{}/ecourier/acme/software/xml/ecJsonPost.asmx/Login", sb.base_url))
         .json(&json!({"website": "acme", "username": "u2", "password": "p2"}))
         .send()
         .await
         .expect("login");
     assert_eq!(login.status(), 200);
     let stats = admin_get(&sb, "/stats").await;
-    assert_eq!(
-        stats["calls"]["ecourier"]["by_account"]["acme/u2"]["by_endpoint"]["POST /Login"],
-        1
-    );
+    assert_eq!(stats["calls"]["ecourier"]["by_account"]["acme/u2"]["by_endpoint"]["POST /Login"], 1);
 }
 
 #[tokio::test]
 async fn scenario_changes_need_a_known_shipment_and_a_supported_scenario() {
     let sb = start().await;
-    let (status, _) = admin_post(
-        &sb,
-        "/scenario",
-        json!({"carrier": "ecotrack", "id": "ECNOPE", "scenario": "cod"}),
-    )
-    .await;
+    let (status, _) =
+        admin_post(&sb, "/scenario", json!({"carrier": "ecotrack", "id": "ECNOPE", "scenario": "cod"})).await;
     assert_eq!(status, 404);
-    let (status, body) = admin_post(
-        &sb,
-        "/scenario",
-        json!({"carrier": "coursier_fr", "id": "1", "scenario": "cod"}),
-    )
-    .await;
+    let (status, body) =
+        admin_post(&sb, "/scenario", json!({"carrier": "coursier_fr", "id": "1", "scenario": "cod"})).await;
     assert_eq!(status, 422);
-    assert!(
-        body["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("failed_load"))
-    );
-    let r = client()
-        .get(format!("{}/_sandbox/nothing", sb.base_url))
-        .send()
-        .await
-        .expect("call");
+    assert!(body["error"].as_str().is_some_and(|e| e.contains("failed_load")));
+    let r = client().get(format!("{}/_sandbox/nothing", sb.base_url)).send().await.expect("call");
     assert_eq!(r.status(), 404);
 }
 
 #[tokio::test]
 async fn the_router_can_be_served_by_the_caller() {
     let sandbox = Sandbox::new(SandboxConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
     let server = tokio::spawn(axum::serve(listener, sandbox.router()).into_future());
-    let r = client()
-        .get(format!("http://{address}/_sandbox/clock"))
-        .send()
-        .await
-        .expect("clock");
+    let r = client().get(format!("http://{address}/_sandbox/clock")).send().await.expect("clock");
     assert_eq!(r.status(), 200);
     server.abort();
 }

@@ -7,9 +7,7 @@ use serde_json::{Value, json};
 use shipgate::sandbox::{RunningSandbox, SandboxConfig, spawn};
 
 pub async fn start_with(cfg: SandboxConfig) -> RunningSandbox {
-    spawn(cfg, "127.0.0.1:0".parse().expect("address"))
-        .await
-        .expect("sandbox starts")
+    spawn(cfg, "127.0.0.1:0".parse().expect("address")).await.expect("sandbox starts")
 }
 
 pub async fn start() -> RunningSandbox {
@@ -19,17 +17,11 @@ pub async fn start() -> RunningSandbox {
 pub fn client() -> reqwest::Client {
     // reqwest is built without a default TLS provider; plain HTTP still asks for one.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client")
+    reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client")
 }
 
 pub fn fixture(carrier: &str, name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/{carrier}/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/{carrier}/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 
@@ -48,36 +40,19 @@ pub async fn advance(sb: &RunningSandbox, seconds: i64) {
 }
 
 pub async fn admin_post(sb: &RunningSandbox, path: &str, body: Value) -> (u16, Value) {
-    let r = client()
-        .post(format!("{}/_sandbox{path}", sb.base_url))
-        .json(&body)
-        .send()
-        .await
-        .expect("admin");
+    let r = client().post(format!("{}/_sandbox{path}", sb.base_url)).json(&body).send().await.expect("admin");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
 pub async fn admin_put(sb: &RunningSandbox, path: &str, body: Value) -> (u16, Value) {
-    let r = client()
-        .put(format!("{}/_sandbox{path}", sb.base_url))
-        .json(&body)
-        .send()
-        .await
-        .expect("admin");
+    let r = client().put(format!("{}/_sandbox{path}", sb.base_url)).json(&body).send().await.expect("admin");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
 pub async fn admin_get(sb: &RunningSandbox, path: &str) -> Value {
-    client()
-        .get(format!("{}/_sandbox{path}", sb.base_url))
-        .send()
-        .await
-        .expect("admin")
-        .json()
-        .await
-        .expect("json")
+    client().get(format!("{}/_sandbox{path}", sb.base_url)).send().await.expect("admin").json().await.expect("json")
 }
 
 pub fn kind(value: &Value) -> &'static str {
@@ -97,18 +72,13 @@ pub fn assert_same_shape(expected: &Value, actual: &Value, path: &str) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (key, ev) in e {
-                let av = a
-                    .get(key)
-                    .unwrap_or_else(|| panic!("missing key {path}.{key} in {actual}"));
+                let av = a.get(key).unwrap_or_else(|| panic!("missing key {path}.{key} in {actual}"));
                 assert_same_shape(ev, av, &format!("{path}.{key}"));
             }
         }
         (Value::Array(e), Value::Array(a)) => {
             if let Some(first) = e.first() {
-                assert!(
-                    !a.is_empty(),
-                    "{path} is empty, expected items like {first}"
-                );
+                assert!(!a.is_empty(), "{path} is empty, expected items like {first}");
                 for (i, item) in a.iter().enumerate() {
                     assert_same_shape(first, item, &format!("{path}[{i}]"));
                 }
@@ -134,10 +104,7 @@ pub fn doc_keys(text: &str) -> BTreeSet<String> {
                 continue;
             }
         };
-        let Some(len) = chars[i + 1..]
-            .iter()
-            .position(|c| *c == close || (open == '“' && *c == '″'))
-        else {
+        let Some(len) = chars[i + 1..].iter().position(|c| *c == close || (open == '“' && *c == '″')) else {
             break;
         };
         let token: String = chars[i + 1..i + 1 + len].iter().collect();
@@ -176,7 +143,5 @@ pub fn all_keys(value: &Value) -> BTreeSet<String> {
 
 /// The e-Courier samples with straight quotes and the missing colons restored.
 pub fn straighten(text: &str) -> String {
-    text.replace('\u{a0}', " ")
-        .replace("”“", "\": \"")
-        .replace(['“', '”', '″'], "\"")
+    text.replace('\u{a0}', " ").replace("”“", "\": \"").replace(['“', '”', '″'], "\"")
 }

@@ -18,10 +18,7 @@ async fn track_raw(sb: &RunningSandbox, body: String) -> (u16, String) {
         .send()
         .await
         .expect("tracking call");
-    (
-        response.status().as_u16(),
-        response.text().await.expect("body"),
-    )
+    (response.status().as_u16(), response.text().await.expect("body"))
 }
 
 async fn track(sb: &RunningSandbox, extra: Value) -> Value {
@@ -52,10 +49,7 @@ async fn replaying_the_documented_request_returns_the_documented_answer_byte_for
     assert_eq!(text, fixture("coursier_fr", "tracking_response.json"));
     let english = track(&sb, json!({"MissionNumber": 9005657, "Lang": "EN"})).await;
     assert_eq!(english[0]["State"], "Approaching delivery");
-    assert_eq!(
-        english[0]["Picture"],
-        "https://iris.coursier.fr/worker/view/710"
-    );
+    assert_eq!(english[0]["Picture"], "https://iris.coursier.fr/worker/view/710");
 }
 
 #[tokio::test]
@@ -64,42 +58,23 @@ async fn errors_are_a_message_object_with_http_200() {
     let mut wrong = credentials();
     wrong["Apikey"] = json!("nope");
     wrong["MissionNumber"] = json!(9005657);
-    for body in [
-        wrong.to_string(),
-        "not json".to_owned(),
-        json!({"User": "x"}).to_string(),
-    ] {
+    for body in [wrong.to_string(), "not json".to_owned(), json!({"User": "x"}).to_string()] {
         let (status, text) = track_raw(&sb, body).await;
         assert_eq!(status, 200);
         let answer: Value = serde_json::from_str(&text).expect("json");
-        assert!(
-            answer.is_object() && answer["Message"].is_string(),
-            "{answer}"
-        );
+        assert!(answer.is_object() && answer["Message"].is_string(), "{answer}");
     }
     let missing = track(&sb, json!({"MissionNumber": 1})).await;
-    assert!(
-        missing["Message"]
-            .as_str()
-            .is_some_and(|m| m.contains("not found"))
-    );
+    assert!(missing["Message"].as_str().is_some_and(|m| m.contains("not found")));
 }
 
 #[tokio::test]
 async fn a_mission_moves_through_its_states_with_proof_of_delivery() {
     let sb = start().await;
-    let number = mission(
-        &sb,
-        json!({"from": "Boutique Georges 5", "to": "Yann THEBAULT"}),
-    )
-    .await;
+    let number = mission(&sb, json!({"from": "Boutique Georges 5", "to": "Yann THEBAULT"})).await;
     let state = |legs: &Value| legs[0]["State"].as_str().unwrap_or("").to_owned();
     let legs = track(&sb, json!({"MissionNumber": number})).await;
-    assert_same_shape(
-        &fixture_json("coursier_fr", "tracking_response.json")[0],
-        &legs[0],
-        "leg",
-    );
+    assert_same_shape(&fixture_json("coursier_fr", "tracking_response.json")[0], &legs[0], "leg");
     assert_eq!(state(&legs), "Non dispatchée");
     assert_eq!(legs[0]["WorkerSurname"], "");
     let mut seen = vec![];
@@ -110,44 +85,20 @@ async fn a_mission_moves_through_its_states_with_proof_of_delivery() {
             seen.push(state(&legs));
         }
     }
-    assert_eq!(
-        seen,
-        vec![
-            "Dispatchée",
-            "En approche enlèvement",
-            "Enlevée",
-            "En approche livraison",
-            "Livrée"
-        ]
-    );
+    assert_eq!(seen, vec!["Dispatchée", "En approche enlèvement", "Enlevée", "En approche livraison", "Livrée"]);
     let legs = track(&sb, json!({"MissionNumber": number})).await;
     let leg = &legs[0];
-    for field in [
-        "PickupDate",
-        "DeliveryDate",
-        "ProofOfDelivery",
-        "WorkerShortCode",
-        "Picture",
-    ] {
-        assert!(
-            leg[field].as_str().is_some_and(|v| !v.is_empty()),
-            "{field}"
-        );
+    for field in ["PickupDate", "DeliveryDate", "ProofOfDelivery", "WorkerShortCode", "Picture"] {
+        assert!(leg[field].as_str().is_some_and(|v| !v.is_empty()), "{field}");
     }
     assert_eq!(leg["DeliverySignee"], "Yann THEBAULT");
     let date = leg["DeliveryDate"].as_str().unwrap_or("");
-    assert!(
-        chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%d %H:%M:%S").is_ok(),
-        "{date}"
-    );
+    assert!(chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%d %H:%M:%S").is_ok(), "{date}");
     advance(&sb, 86400).await;
     let english = track(&sb, json!({"MissionNumber": number, "Lang": "EN"})).await;
     assert_eq!(state(&english), "To be invoiced");
     advance(&sb, 7 * 86400).await;
-    assert_eq!(
-        state(&track(&sb, json!({"MissionNumber": number})).await),
-        "Facturée"
-    );
+    assert_eq!(state(&track(&sb, json!({"MissionNumber": number})).await), "Facturée");
 }
 
 #[tokio::test]
@@ -172,42 +123,26 @@ async fn a_failed_load_adds_a_replanned_leg_with_its_own_mission_id() {
 #[tokio::test]
 async fn without_a_mission_number_every_ongoing_mission_of_the_client_is_returned() {
     let sb = start().await;
-    let (status, _) = admin_post(&sb, "/accounts", json!({"carrier": "coursier_fr", "credentials": {"User": "other@x.fr", "Apikey": "k2", "ClientId": 42}})).await;
+    let (status, _) = admin_post(
+        &sb,
+        "/accounts",
+        json!({"carrier": "coursier_fr", "credentials": {"User": "other@x.fr", "Apikey": "k2", "ClientId": 42}}),
+    )
+    .await;
     assert_eq!(status, 201);
     let a = mission(&sb, json!({})).await;
     let b = mission(&sb, json!({"scenario": "cancelled"})).await;
     mission(&sb, json!({"client_id": 42})).await;
-    for extra in [
-        json!({}),
-        json!({"MissionNumber": null}),
-        json!({"MissionNumber": ""}),
-    ] {
+    for extra in [json!({}), json!({"MissionNumber": null}), json!({"MissionNumber": ""})] {
         let all = track(&sb, extra).await;
-        let numbers: Vec<&str> = all
-            .as_array()
-            .expect("array")
-            .iter()
-            .filter_map(|l| l["MissionNumber"].as_str())
-            .collect();
-        assert_eq!(
-            numbers,
-            vec![a.as_str(), b.as_str()],
-            "the 2020 example and other clients are left out"
-        );
+        let numbers: Vec<&str> =
+            all.as_array().expect("array").iter().filter_map(|l| l["MissionNumber"].as_str()).collect();
+        assert_eq!(numbers, vec![a.as_str(), b.as_str()], "the 2020 example and other clients are left out");
     }
-    let (status, text) = track_raw(
-        &sb,
-        json!({"User": "other@x.fr", "Apikey": "k2", "ClientId": "42"}).to_string(),
-    )
-    .await;
+    let (status, text) =
+        track_raw(&sb, json!({"User": "other@x.fr", "Apikey": "k2", "ClientId": "42"}).to_string()).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        serde_json::from_str::<Value>(&text)
-            .expect("json")
-            .as_array()
-            .map(Vec::len),
-        Some(1)
-    );
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("json").as_array().map(Vec::len), Some(1));
     advance(&sb, 3600).await;
     let cancelled = track(&sb, json!({"MissionNumber": b})).await;
     assert_eq!(cancelled[0]["State"], "Annulée");

@@ -9,11 +9,7 @@ use crate::common::*;
 use crate::ecotrack::{create, get, order_form, shipped, token, url};
 
 async fn statuses(sb: &RunningSandbox, trackings: &[String], status: &str) -> (u16, Value) {
-    let path = format!(
-        "get/orders/status?api_token={}&trackings={}&status={status}",
-        token(),
-        trackings.join(",")
-    );
+    let path = format!("get/orders/status?api_token={}&trackings={}&status={status}", token(), trackings.join(","));
     let r = client().get(url(sb, &path)).send().await.expect("status");
     let code = r.status().as_u16();
     (code, r.json().await.unwrap_or(Value::Null))
@@ -35,32 +31,19 @@ async fn get_orders_is_a_laravel_paginator_of_40() {
     );
     assert_eq!(page1["data"].as_array().map(Vec::len), Some(40));
     assert_eq!(
-        (
-            page1["current_page"].clone(),
-            page1["last_page"].clone(),
-            page1["total"].clone()
-        ),
+        (page1["current_page"].clone(), page1["last_page"].clone(), page1["total"].clone()),
         (json!(1), json!(2), json!(45))
     );
     assert_eq!(page1["per_page"], 40);
-    assert!(
-        page1["next_page_url"]
-            .as_str()
-            .is_some_and(|u| u.ends_with("page=2"))
-    );
+    assert!(page1["next_page_url"].as_str().is_some_and(|u| u.ends_with("page=2")));
     assert!(page1["prev_page_url"].is_null());
     let item = &page1["data"][0];
-    assert!(
-        item["wilaya_id"].is_number() && item["phone_2"].is_null() && item["montant"].is_string()
-    );
+    assert!(item["wilaya_id"].is_number() && item["phone_2"].is_null() && item["montant"].is_string());
     let (_, page2) = get(&sb, "get/orders?page=2").await;
     assert_eq!(page2["data"].as_array().map(Vec::len), Some(5));
     assert!(page2["next_page_url"].is_null());
     let (_, future) = get(&sb, "get/orders?start_date=2999-01-01&end_date=2999-12-31").await;
-    assert_eq!(
-        (future["total"].clone(), future["data"].clone()),
-        (json!(0), json!([]))
-    );
+    assert_eq!((future["total"].clone(), future["data"].clone()), (json!(0), json!([])));
     let (status, body) = get(&sb, "get/orders?start_date=yesterday").await;
     assert_eq!(status, 422);
     assert!(body["errors"]["start_date"].is_array());
@@ -83,31 +66,14 @@ async fn orders_status_filters_and_spells_statuses_inconsistently() {
     assert_eq!(status, 200);
     let data = body["data"].as_object().expect("data by tracking");
     assert_eq!(data.len(), trackings.len());
-    let documented = doc_keys(&fixture(
-        "ecotrack",
-        "get_orders_status_response_truncated.json",
-    ));
+    let documented = doc_keys(&fixture("ecotrack", "get_orders_status_response_truncated.json"));
     let ours = all_keys(&body);
-    let missing: Vec<_> = documented
-        .iter()
-        .filter(|k| !k.starts_with("EC") && !ours.contains(*k))
-        .collect();
+    let missing: Vec<_> = documented.iter().filter(|k| !k.starts_with("EC") && !ours.contains(*k)).collect();
     assert!(missing.is_empty(), "{missing:?}");
     let spellings: BTreeSet<&str> = data.values().filter_map(|v| v["status"].as_str()).collect();
-    assert!(
-        spellings.len() >= 2,
-        "several spellings of one status: {spellings:?}"
-    );
+    assert!(spellings.len() >= 2, "several spellings of one status: {spellings:?}");
     for spelling in &spellings {
-        assert!(
-            [
-                "livre_non_encaisse",
-                "livré_non_encaissé",
-                "Livré non encaissé"
-            ]
-            .contains(spelling),
-            "{spelling}"
-        );
+        assert!(["livre_non_encaisse", "livré_non_encaissé", "Livré non encaissé"].contains(spelling), "{spelling}");
     }
     // Same parcel, same endpoint: always the same spelling.
     let (_, again) = statuses(&sb, &trackings, "all").await;
@@ -134,40 +100,23 @@ async fn bulk_tracking_info_mirrors_single_tracking_info() {
     let a = shipped(&sb, "T-a").await;
     let b = shipped(&sb, "T-b").await;
     advance(&sb, 7 * 3600).await;
-    let (_, bulk) = get(
-        &sb,
-        &format!("get/trackings/info?trackings={a},{b},ECUNKNOWN0000000"),
-    )
-    .await;
+    let (_, bulk) = get(&sb, &format!("get/trackings/info?trackings={a},{b},ECUNKNOWN0000000")).await;
     let data = bulk["data"].as_object().expect("by tracking");
-    assert_eq!(
-        data.keys().cloned().collect::<BTreeSet<_>>(),
-        BTreeSet::from([a.clone(), b.clone()])
-    );
+    assert_eq!(data.keys().cloned().collect::<BTreeSet<_>>(), BTreeSet::from([a.clone(), b.clone()]));
     let (_, single) = get(&sb, &format!("get/tracking/info?tracking={a}")).await;
     assert_eq!(data[&a], single);
-    let lists: BTreeMap<&str, usize> = data
-        .iter()
-        .map(|(k, v)| (k.as_str(), v["activity"].as_array().map_or(0, Vec::len)))
-        .collect();
+    let lists: BTreeMap<&str, usize> =
+        data.iter().map(|(k, v)| (k.as_str(), v["activity"].as_array().map_or(0, Vec::len))).collect();
     assert!(lists.values().all(|n| *n == 3), "{lists:?}");
 }
 
 #[tokio::test]
 async fn bulk_creation_answers_per_index() {
     let sb = start().await;
-    let good: serde_json::Map<String, Value> = order_form("BULK")
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), json!(v)))
-        .collect();
+    let good: serde_json::Map<String, Value> =
+        order_form("BULK").into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
     let body = json!({"orders": {"0": good.clone(), "1": {"nom_client": "incomplete"}, "2": good.clone()}});
-    let r = client()
-        .post(url(&sb, "create/orders"))
-        .bearer_auth(token())
-        .json(&body)
-        .send()
-        .await
-        .expect("bulk");
+    let r = client().post(url(&sb, "create/orders")).bearer_auth(token()).json(&body).send().await.expect("bulk");
     assert_eq!(r.status(), 200);
     let answer: Value = r.json().await.expect("json");
     assert_eq!(answer["success"], false);
@@ -175,13 +124,8 @@ async fn bulk_creation_answers_per_index() {
     assert!(answer["results"]["0"]["tracking"].is_string());
     assert_eq!(answer["results"]["1"]["success"], false);
     assert!(answer["results"]["1"]["errors"]["telephone"].is_array());
-    assert_ne!(
-        answer["results"]["0"]["tracking"],
-        answer["results"]["2"]["tracking"]
-    );
-    let many: serde_json::Map<String, Value> = (0..101)
-        .map(|i| (i.to_string(), Value::Object(good.clone())))
-        .collect();
+    assert_ne!(answer["results"]["0"]["tracking"], answer["results"]["2"]["tracking"]);
+    let many: serde_json::Map<String, Value> = (0..101).map(|i| (i.to_string(), Value::Object(good.clone()))).collect();
     let r = client()
         .post(url(&sb, "create/orders"))
         .bearer_auth(token())
@@ -202,22 +146,12 @@ async fn reference_data_and_labels() {
     assert!(wilayas.contains(&json!({"wilaya_id": 58, "wilaya_name": "El Meniaa"})));
     let (_, communes) = get(&sb, "get/communes?wilaya_id=16").await;
     let communes = communes.as_array().expect("communes").clone();
-    assert!(
-        communes
-            .iter()
-            .any(|c| c["nom"] == "Ain Taya" && c["wilaya_id"] == 16)
-    );
-    assert!(
-        communes.iter().any(|c| c["has_stop_desk"] == 1)
-            && communes.iter().any(|c| c["has_stop_desk"] == 0)
-    );
+    assert!(communes.iter().any(|c| c["nom"] == "Ain Taya" && c["wilaya_id"] == 16));
+    assert!(communes.iter().any(|c| c["has_stop_desk"] == 1) && communes.iter().any(|c| c["has_stop_desk"] == 0));
     let (_, fees) = get(&sb, "get/fees").await;
     let fees = fees["livraison"].as_array().expect("fees");
     assert_eq!(fees.len(), 58);
-    assert!(
-        fees.iter()
-            .all(|f| f["tarif"].is_string() && f["tarif_stopdesk"].is_string())
-    );
+    assert!(fees.iter().all(|f| f["tarif"].is_string() && f["tarif_stopdesk"].is_string()));
     let tracking = create(&sb, "LBL").await;
     let r = client()
         .get(url(&sb, &format!("get/order/label?tracking={tracking}")))

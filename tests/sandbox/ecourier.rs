@@ -9,17 +9,11 @@ use shipgate::sandbox::{RunningSandbox, SandboxConfig, demo_credentials};
 use crate::common::*;
 
 fn url(sb: &RunningSandbox, method: &str) -> String {
-    format!(
-        "{}/ecourier/example/software/xml/ecJsonPost.asmx/{method}",
-        sb.base_url
-    )
+    format!("{}/ecourier/example/software/xml/ecJsonPost.asmx/{method}", sb.base_url)
 }
 
 async fn send(sb: &RunningSandbox, method: &str, guid: Option<&str>, body: String) -> (u16, Value) {
-    let mut request = client()
-        .post(url(sb, method))
-        .header("content-type", "application/json")
-        .body(body);
+    let mut request = client().post(url(sb, method)).header("content-type", "application/json").body(body);
     if let Some(guid) = guid {
         request = request.header("UserGUID", guid);
     }
@@ -37,8 +31,7 @@ async fn login(sb: &RunningSandbox) -> String {
 }
 
 fn documented(name: &str) -> Value {
-    serde_json::from_str(&straighten(&fixture("ecourier", name)))
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    serde_json::from_str(&straighten(&fixture("ecourier", name))).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn order(number: Option<&str>, auth: &str, extra: Value) -> Value {
@@ -54,13 +47,7 @@ fn order(number: Option<&str>, auth: &str, extra: Value) -> Value {
 }
 
 async fn get_order(sb: &RunningSandbox, guid: &str, number: &str) -> Value {
-    let (status, answer) = send(
-        sb,
-        "GetJsonOrder",
-        Some(guid),
-        json!({"OrderNumber": number}).to_string(),
-    )
-    .await;
+    let (status, answer) = send(sb, "GetJsonOrder", Some(guid), json!({"OrderNumber": number}).to_string()).await;
     assert_eq!(status, 200, "{answer}");
     answer["Order"].clone()
 }
@@ -80,55 +67,26 @@ async fn the_documents_curly_quoted_samples_are_unparsable() {
         assert_eq!((status, &answer), (500, &expected), "{method}");
     }
     // RefreshGUID ignores its body, so even the curly sample works.
-    let (status, answer) = send(
-        &sb,
-        "RefreshGUID",
-        Some(&guid),
-        fixture("ecourier", "refresh_guid_request.json"),
-    )
-    .await;
+    let (status, answer) =
+        send(&sb, "RefreshGUID", Some(&guid), fixture("ecourier", "refresh_guid_request.json")).await;
     assert_eq!(status, 200);
-    assert_same_shape(
-        &documented("refresh_guid_response.json"),
-        &answer,
-        "refresh",
-    );
+    assert_same_shape(&documented("refresh_guid_response.json"), &answer, "refresh");
     assert_eq!(answer["UserGUID"], json!(guid));
 }
 
 #[tokio::test]
 async fn login_gives_a_braced_guid_and_bad_credentials_get_minus_4() {
     let sb = start().await;
-    let (status, answer) = send(
-        &sb,
-        "Login",
-        None,
-        straighten(&fixture("ecourier", "login_request.json")),
-    )
-    .await;
+    let (status, answer) = send(&sb, "Login", None, straighten(&fixture("ecourier", "login_request.json"))).await;
     assert_eq!(status, 500);
     assert_eq!(answer["status"], "-4");
-    assert!(
-        answer["statusdescription"]
-            .as_str()
-            .is_some_and(|d| !d.is_empty())
-    );
+    assert!(answer["statusdescription"].as_str().is_some_and(|d| !d.is_empty()));
     let guid = login(&sb).await;
-    assert_same_shape(
-        &documented("login_response.json"),
-        &json!({"status": "0", "UserGUID": guid}),
-        "login",
-    );
-    assert!(
-        guid.starts_with('{') && guid.ends_with('}') && guid.len() == 38,
-        "{guid}"
-    );
+    assert_same_shape(&documented("login_response.json"), &json!({"status": "0", "UserGUID": guid}), "login");
+    assert!(guid.starts_with('{') && guid.ends_with('}') && guid.len() == 38, "{guid}");
     let c = demo_credentials().ecourier;
     let elsewhere = client()
-        .post(format!(
-            "{}/ecourier/other/software/xml/ecJsonPost.asmx/Login",
-            sb.base_url
-        ))
+        .post(format!("{}/ecourier/other/software/xml/ecJsonPost.asmx/Login", sb.base_url))
         .json(&json!({"website": c.website, "username": c.username, "password": c.password}))
         .send()
         .await
@@ -138,20 +96,10 @@ async fn login_gives_a_braced_guid_and_bad_credentials_get_minus_4() {
 
 #[tokio::test]
 async fn missing_unknown_and_expired_guids() {
-    let sb = start_with(SandboxConfig {
-        ecourier_guid_ttl: Duration::from_secs(60),
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = start_with(SandboxConfig { ecourier_guid_ttl: Duration::from_secs(60), ..SandboxConfig::default() }).await;
     let (status, answer) = send(&sb, "GetJsonOrder", None, "{}".into()).await;
     assert_eq!((status, answer), (500, documented("status_minus_5.json")));
-    let (status, answer) = send(
-        &sb,
-        "RefreshGUID",
-        Some("{00000000-0000-0000-0000-000000000000}"),
-        "{}".into(),
-    )
-    .await;
+    let (status, answer) = send(&sb, "RefreshGUID", Some("{00000000-0000-0000-0000-000000000000}"), "{}".into()).await;
     assert_eq!(status, 500);
     assert_eq!(answer["status"], "-6");
     assert_eq!(
@@ -165,52 +113,26 @@ async fn missing_unknown_and_expired_guids() {
     advance(&sb, 45).await;
     let bare = guid.trim_matches(['{', '}']).to_lowercase();
     let (status, _) = send(&sb, "RefreshGUID", Some(&bare), String::new()).await;
-    assert_eq!(
-        status, 200,
-        "each use refreshes the token; braces and case do not matter"
-    );
+    assert_eq!(status, 200, "each use refreshes the token; braces and case do not matter");
     advance(&sb, 61).await;
     let (status, answer) = send(&sb, "RefreshGUID", Some(&guid), String::new()).await;
-    assert_eq!(
-        (status, &answer["status"]),
-        (500, &json!("-6")),
-        "expired after 60 unused seconds"
-    );
+    assert_eq!((status, &answer["status"]), (500, &json!("-6")), "expired after 60 unused seconds");
 }
 
 #[tokio::test]
 async fn documented_save_order_then_get_json_order_in_xml_style() {
     let sb = start().await;
     let guid = login(&sb).await;
-    let (status, answer) = send(
-        &sb,
-        "SaveOrder",
-        Some(&guid),
-        straighten(&fixture("ecourier", "save_order_request.json")),
-    )
-    .await;
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), straighten(&fixture("ecourier", "save_order_request.json"))).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        answer,
-        documented("save_order_response.json"),
-        "the answer carries no order number"
-    );
+    assert_eq!(answer, documented("save_order_response.json"), "the answer carries no order number");
     let listed = admin_get(&sb, "/orders?carrier=ecourier").await;
-    let number = listed["ecourier"][0]["id"]
-        .as_str()
-        .expect("assigned number")
-        .to_owned();
+    let number = listed["ecourier"][0]["id"].as_str().expect("assigned number").to_owned();
     let order = get_order(&sb, &guid, &number).await;
-    let expected = doc_keys(&fixture(
-        "ecourier",
-        "get_json_order_response_truncated.json",
-    ));
+    let expected = doc_keys(&fixture("ecourier", "get_json_order_response_truncated.json"));
     let ours = all_keys(&json!({"Order": order.clone()}));
-    assert!(
-        expected.is_subset(&ours),
-        "missing {:?}",
-        expected.difference(&ours).collect::<Vec<_>>()
-    );
+    assert!(expected.is_subset(&ours), "missing {:?}", expected.difference(&ours).collect::<Vec<_>>());
     for (key, value) in order.as_object().expect("order") {
         if key.starts_with('@') {
             assert!(value.is_string(), "{key} is a string");
@@ -221,22 +143,12 @@ async fn documented_save_order_then_get_json_order_in_xml_style() {
     assert_eq!(order["@OrderStatus"], "N");
     assert_eq!(order["@Auth"], "1234779");
     let created = order["@CreateDate"].as_str().expect("date");
-    assert!(
-        created.ends_with(" AM") || created.ends_with(" PM"),
-        "{created}"
-    );
+    assert!(created.ends_with(" AM") || created.ends_with(" PM"), "{created}");
     assert!(order["Pieces"]["Piece"].is_array() && order["Stops"]["Stop"].is_array());
     assert_eq!(order["Stops"]["Stop"][0]["@ScheduledDateTimeTZ"], "EST");
-    assert_eq!(
-        order["Stops"]["Stop"][0]["OrderStopPieces"]["OrderStopPiece"]["@PieceAction"],
-        "P"
-    );
+    assert_eq!(order["Stops"]["Stop"][0]["OrderStopPieces"]["OrderStopPiece"]["@PieceAction"], "P");
     // One event so far: an object, not an array.
-    assert!(
-        order["OrderEvents"]["OrderEvent"].is_object(),
-        "{}",
-        order["OrderEvents"]
-    );
+    assert!(order["OrderEvents"]["OrderEvent"].is_object(), "{}", order["OrderEvents"]);
     assert!(order.get("Jobs").is_none());
     advance(&sb, 20 * 60).await;
     let order = get_order(&sb, &guid, &number).await;
@@ -264,21 +176,12 @@ async fn documented_quote_order_prices_without_storing() {
     let sb = start().await;
     let guid = login(&sb).await;
     // The sample repeats "Stop" inside one object: repeated XML elements.
-    let (status, answer) = send(
-        &sb,
-        "QuoteOrder",
-        Some(&guid),
-        straighten(&fixture("ecourier", "quote_order_request.json")),
-    )
-    .await;
+    let (status, answer) =
+        send(&sb, "QuoteOrder", Some(&guid), straighten(&fixture("ecourier", "quote_order_request.json"))).await;
     assert_eq!(status, 200, "{answer}");
     let expected = doc_keys(&fixture("ecourier", "quote_order_response_truncated.json"));
     let ours = all_keys(&answer);
-    assert!(
-        expected.is_subset(&ours),
-        "missing {:?}",
-        expected.difference(&ours).collect::<Vec<_>>()
-    );
+    assert!(expected.is_subset(&ours), "missing {:?}", expected.difference(&ours).collect::<Vec<_>>());
     let quote = &answer["Order"];
     assert_eq!(quote["AmountCharged"], "$40.00");
     assert_eq!(quote["ReadyDateTime"], "11/13/2019 06:00");
@@ -292,23 +195,13 @@ async fn documented_quote_order_prices_without_storing() {
 async fn delivered_orders_carry_proof_of_delivery() {
     let sb = start().await;
     let guid = login(&sb).await;
-    let (status, _) = send(
-        &sb,
-        "SaveOrder",
-        Some(&guid),
-        order(Some("POD-1"), "A-2", json!({})).to_string(),
-    )
-    .await;
+    let (status, _) = send(&sb, "SaveOrder", Some(&guid), order(Some("POD-1"), "A-2", json!({})).to_string()).await;
     assert_eq!(status, 200);
     advance(&sb, 4 * 3600).await;
     let order = get_order(&sb, &guid, "POD-1").await;
     assert_eq!(order["@OrderStatus"], "P");
     assert_eq!(order["@PodName"], "Bryan Moore");
-    assert!(
-        order["@PodDateTime"]
-            .as_str()
-            .is_some_and(|d| d.contains('/'))
-    );
+    assert!(order["@PodDateTime"].as_str().is_some_and(|d| d.contains('/')));
     let png = base64::engine::general_purpose::STANDARD
         .decode(order["@PodSign"].as_str().expect("signature"))
         .expect("base64");
@@ -328,60 +221,28 @@ async fn cancel_and_modify_follow_business_rules() {
     let sb = start().await;
     let guid = login(&sb).await;
     for number in ["X-1", "X-2"] {
-        let (status, _) = send(
-            &sb,
-            "SaveOrder",
-            Some(&guid),
-            order(Some(number), "A", json!({})).to_string(),
-        )
-        .await;
+        let (status, _) = send(&sb, "SaveOrder", Some(&guid), order(Some(number), "A", json!({})).to_string()).await;
         assert_eq!(status, 200);
     }
     let cancel = |n: &str| json!({"Order": {"OrderNumber": n, "OrderStatus": "X"}}).to_string();
     let (status, _) = send(&sb, "SaveOrder", Some(&guid), cancel("X-1")).await;
     assert_eq!(status, 200);
     assert_eq!(get_order(&sb, &guid, "X-1").await["@OrderStatus"], "X");
-    let (status, answer) = send(
-        &sb,
-        "SaveOrder",
-        Some(&guid),
-        json!({"Order": {"OrderNumber": "X-2", "Description": "new"}}).to_string(),
-    )
-    .await;
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Description": "new"}}).to_string())
+            .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(get_order(&sb, &guid, "X-2").await["@Description"], "new");
     advance(&sb, 2 * 3600).await;
     let (status, answer) = send(&sb, "SaveOrder", Some(&guid), cancel("X-2")).await;
-    assert_eq!(
-        (status, answer),
-        (
-            409,
-            json!({"status": "-4", "statusdescription": "Order Unable to Cancel"})
-        )
-    );
-    let (status, answer) = send(
-        &sb,
-        "SaveOrder",
-        Some(&guid),
-        json!({"Order": {"OrderNumber": "X-2", "Notes": "late"}}).to_string(),
-    )
-    .await;
-    assert_eq!(
-        (status, answer),
-        (
-            409,
-            json!({"status": "-4", "statusdescription": "Order Unable to Modify"})
-        )
-    );
+    assert_eq!((status, answer), (409, json!({"status": "-4", "statusdescription": "Order Unable to Cancel"})));
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Notes": "late"}}).to_string())
+            .await;
+    assert_eq!((status, answer), (409, json!({"status": "-4", "statusdescription": "Order Unable to Modify"})));
     let (status, answer) = send(&sb, "SaveOrder", Some(&guid), cancel("NOPE")).await;
     assert_eq!((status, answer), (500, documented("status_minus_4.json")));
-    let (status, answer) = send(
-        &sb,
-        "GetJsonOrder",
-        Some(&guid),
-        json!({"OrderNumber": "NOPE"}).to_string(),
-    )
-    .await;
+    let (status, answer) = send(&sb, "GetJsonOrder", Some(&guid), json!({"OrderNumber": "NOPE"}).to_string()).await;
     assert_eq!((status, answer), (500, documented("status_minus_4.json")));
 }
 
@@ -389,11 +250,7 @@ async fn cancel_and_modify_follow_business_rules() {
 async fn cod_scenario_and_validation_errors() {
     let sb = start().await;
     let guid = login(&sb).await;
-    let cod = order(
-        Some("COD-1"),
-        "SHOP-9-sbx-cod",
-        json!({"CodAmount": "25.50"}),
-    );
+    let cod = order(Some("COD-1"), "SHOP-9-sbx-cod", json!({"CodAmount": "25.50"}));
     let (status, _) = send(&sb, "SaveOrder", Some(&guid), cod.to_string()).await;
     assert_eq!(status, 200);
     advance(&sb, 4 * 3600).await;
@@ -404,11 +261,7 @@ async fn cod_scenario_and_validation_errors() {
     bad["Order"]["Service"] = json!("Teleport");
     let (status, answer) = send(&sb, "SaveOrder", Some(&guid), bad.to_string()).await;
     assert_eq!((status, &answer["status"]), (500, &json!("-4")));
-    assert!(
-        answer["statusdescription"]
-            .as_str()
-            .is_some_and(|d| d.contains("Teleport"))
-    );
+    assert!(answer["statusdescription"].as_str().is_some_and(|d| d.contains("Teleport")));
     let (status, answer) = send(&sb, "GetOrder", Some(&guid), "{}".into()).await;
     assert_eq!((status, &answer["status"]), (500, &json!("-1")));
 }

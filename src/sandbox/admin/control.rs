@@ -41,10 +41,7 @@ pub async fn advance_clock(
             state.clock.advance(chrono::Duration::seconds(seconds));
             json_response(StatusCode::OK, &clock_json(&state))
         }
-        Ok(_) => admin_error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the clock only moves forward: seconds must be >= 0",
-        ),
+        Ok(_) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, "the clock only moves forward: seconds must be >= 0"),
         Err(e) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
     }
 }
@@ -81,10 +78,7 @@ pub async fn put_faults(
     }
 }
 
-pub async fn delete_faults(
-    State(state): State<Arc<SandboxState>>,
-    Path(carrier): Path<String>,
-) -> Response {
+pub async fn delete_faults(State(state): State<Arc<SandboxState>>, Path(carrier): Path<String>) -> Response {
     match carrier_of(&carrier) {
         Ok(carrier) => {
             state.faults.reset(carrier);
@@ -135,11 +129,7 @@ pub async fn put_ratelimits(
     };
     let mut settings = state.limits.settings();
     if let Some(limits) = change.ecotrack {
-        let EcotrackLimits {
-            per_minute,
-            per_hour,
-            per_day,
-        } = settings.ecotrack;
+        let EcotrackLimits { per_minute, per_hour, per_day } = settings.ecotrack;
         settings.ecotrack = EcotrackLimits {
             per_minute: limits.per_minute.unwrap_or(per_minute),
             per_hour: limits.per_hour.unwrap_or(per_hour),

@@ -43,15 +43,10 @@ fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {
         some => integer(some).ok_or("client_id must be an integer")?,
     };
     let scenario = match text(body.get("scenario")) {
-        Some(name) => Scenario::parse(&name)
-            .filter(|s| SUPPORTED.contains(s))
-            .ok_or_else(|| {
-                let names: Vec<&str> = SUPPORTED.iter().map(|s| s.name()).collect();
-                format!(
-                    "scenario '{name}' is not available; use one of {}",
-                    names.join(", ")
-                )
-            })?,
+        Some(name) => Scenario::parse(&name).filter(|s| SUPPORTED.contains(s)).ok_or_else(|| {
+            let names: Vec<&str> = SUPPORTED.iter().map(|s| s.name()).collect();
+            format!("scenario '{name}' is not available; use one of {}", names.join(", "))
+        })?,
         None => text(body.get("reference"))
             .and_then(|r| Scenario::from_reference(&r))
             .filter(|s| SUPPORTED.contains(s))
@@ -61,16 +56,9 @@ fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {
     let pickup_start = parse_time(body, "pickup_start")?.unwrap_or(now + default_pickup_delay());
     let pickup_end = parse_time(body, "pickup_end")?.unwrap_or(pickup_start + Duration::hours(1));
     let delivery_start = parse_time(body, "delivery_start")?.unwrap_or(pickup_end);
-    let delivery_end =
-        parse_time(body, "delivery_end")?.unwrap_or(delivery_start + Duration::hours(1));
-    if !(pickup_start <= pickup_end
-        && pickup_end <= delivery_start
-        && delivery_start <= delivery_end)
-    {
-        return Err(
-            "windows must be ordered: pickup_start <= pickup_end <= delivery_start <= delivery_end"
-                .into(),
-        );
+    let delivery_end = parse_time(body, "delivery_end")?.unwrap_or(delivery_start + Duration::hours(1));
+    if !(pickup_start <= pickup_end && pickup_end <= delivery_start && delivery_start <= delivery_end) {
+        return Err("windows must be ordered: pickup_start <= pickup_end <= delivery_start <= delivery_end".into());
     }
     Ok(Mission {
         account: client_id.to_string(),
@@ -135,19 +123,11 @@ pub async fn create_mission(
     json_response(StatusCode::CREATED, &answer)
 }
 
-pub fn set_scenario(
-    state: &SandboxState,
-    id: &str,
-    account: Option<&str>,
-    scenario: Scenario,
-) -> usize {
+pub fn set_scenario(state: &SandboxState, id: &str, account: Option<&str>, scenario: Scenario) -> usize {
     let mut data = state.coursier.lock();
     let mut changed = 0;
     for mission in data.missions.iter_mut() {
-        if mission.number.to_string() == id
-            && !mission.frozen
-            && account.is_none_or(|a| a == mission.account)
-        {
+        if mission.number.to_string() == id && !mission.frozen && account.is_none_or(|a| a == mission.account) {
             mission.scenario = scenario;
             changed += 1;
         }

@@ -36,12 +36,8 @@ pub struct MyFlyingBox;
 
 fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (login, password) = text.split_once(':')?;
     Some((login.to_owned(), password.to_owned()))
@@ -51,22 +47,10 @@ impl CarrierApi for MyFlyingBox {
     const CARRIER: Carrier = Carrier::Myflyingbox;
     const PREFIX: &'static str = BASE;
 
-    fn authenticate(
-        state: &SandboxState,
-        _: &str,
-        parts: &Parts,
-        _: &Bytes,
-    ) -> Result<String, Response> {
+    fn authenticate(state: &SandboxState, _: &str, parts: &Parts, _: &Bytes) -> Result<String, Response> {
         basic_credentials(parts)
             .and_then(|(login, password)| state.accounts.check_mfb(&login, &password))
-            .ok_or_else(|| {
-                failure(
-                    StatusCode::UNAUTHORIZED,
-                    &self_url_of(parts),
-                    "access_denied",
-                    "Unauthorized",
-                )
-            })
+            .ok_or_else(|| failure(StatusCode::UNAUTHORIZED, &self_url_of(parts), "access_denied", "Unauthorized"))
     }
 
     fn too_many_requests(parts: &Parts, _: u64) -> Response {
@@ -79,12 +63,7 @@ impl CarrierApi for MyFlyingBox {
     }
 
     fn injected_error(_: &SandboxState, parts: &Parts) -> Response {
-        failure(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &self_url_of(parts),
-            "internal",
-            "Internal server error",
-        )
+        failure(StatusCode::INTERNAL_SERVER_ERROR, &self_url_of(parts), "internal", "Internal server error")
     }
 
     fn malformed_body() -> &'static str {
@@ -92,10 +71,7 @@ impl CarrierApi for MyFlyingBox {
     }
 }
 
-async fn basic_info(
-    Extension(AccountKey(account)): Extension<AccountKey>,
-    SelfUrl(self_url): SelfUrl,
-) -> Response {
+async fn basic_info(Extension(AccountKey(account)): Extension<AccountKey>, SelfUrl(self_url): SelfUrl) -> Response {
     let info = json!({
         "name": "My Flying Box webservice (sandbox)",
         "version": "2",
@@ -106,12 +82,7 @@ async fn basic_info(
 }
 
 pub async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
-    failure(
-        StatusCode::NOT_FOUND,
-        &self_url,
-        "not_found",
-        "Route not found",
-    )
+    failure(StatusCode::NOT_FOUND, &self_url, "not_found", "Route not found")
 }
 
 /// Mount point of the My Flying Box API.
@@ -123,20 +94,11 @@ pub fn router(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route(BASE, get(basic_info))
         .route(&at("/"), get(basic_info))
-        .route(
-            &at("/quotes"),
-            post(quotes::post_quote).get(quotes::list_quotes),
-        )
+        .route(&at("/quotes"), post(quotes::post_quote).get(quotes::list_quotes))
         .route(&at("/quotes/{id}"), get(quotes::get_quote))
         .route(&at("/offers/{id}"), get(quotes::get_offer))
-        .route(
-            &at("/offers/{id}/available_delivery_locations"),
-            get(locations::delivery_locations),
-        )
-        .route(
-            &at("/offers/{id}/available_drop_off_locations"),
-            get(locations::drop_off_locations),
-        )
+        .route(&at("/offers/{id}/available_delivery_locations"), get(locations::delivery_locations))
+        .route(&at("/offers/{id}/available_drop_off_locations"), get(locations::drop_off_locations))
         .route(&at("/orders"), post(orders::post_order))
         .route(&at("/orders/automatic"), post(orders::post_automatic))
         .route(&at("/orders/{id}"), get(orders::get_order))
@@ -145,9 +107,6 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route(&at("/orders/{id}/cancel"), put(orders::cancel_order))
         .route(&at("/pickups"), post(pickups::post_pickup))
         .route(&at("/pickups/{id}"), get(pickups::get_pickup))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            gate::<MyFlyingBox>,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<MyFlyingBox>))
         .with_state(state)
 }
