@@ -295,6 +295,11 @@ async fn retry_after_is_honoured_to_the_second_by_both_replicas() {
     assert_eq!(result_a.unwrap(), 200, "A retried after the Retry-After");
     assert_eq!(result_b.unwrap(), 200);
     let reset_ms = reset_s * 1000;
+    println!(
+        "BENCH retry_after: answered {} ms (A) and {} ms (B) after the window reset",
+        done_a - reset_ms,
+        done_b - reset_ms
+    );
     for done in [done_a, done_b] {
         assert!(done >= reset_ms, "answered {} ms before the window reset", reset_ms - done);
         assert!(done < reset_ms + 5_000, "answered {} ms after the window reset", done - reset_ms);
@@ -320,6 +325,7 @@ async fn the_announced_reset_is_honoured_to_the_second() {
 
     let fourth = refresh(&app, &sandbox, &account, Duration::from_secs(110)).await;
     let done = unix_ms();
+    println!("BENCH reset: answered {} ms after the announced reset", done - reset_ms);
     assert_eq!(fourth.unwrap().status, 200);
     assert!(done >= reset_ms, "sent {} ms before the reset", reset_ms - done);
     assert!(done < reset_ms + 5_000, "sent {} ms after the reset", done - reset_ms);
@@ -543,4 +549,120 @@ async fn inbound_requests_are_limited_per_key_with_headers() {
     assert_eq!(app.get("/v1/carrier-accounts").await.status(), 200);
     let text = metrics(&app).await;
     assert!(text.contains("shipgate_inbound_rate_limited_total 1"), "{text}");
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Issue 7's benchmark, parameterised by environment (see bench/ratelimit.sh):
+/// `BENCH_REFRESHES` tracking refreshes sent as bulk status calls of
+/// `BENCH_BATCH` parcels, split over two replicas at Background priority, plus
+/// `BENCH_INTERACTIVE` verify calls through the API (one every
+/// `BENCH_INTERACTIVE_EVERY_MS`, alternating replicas), against the
+/// sandbox's Ecotrack at `BENCH_PER_MINUTE` (hour and day at their defaults).
+/// Budgets in Postgres, or Redis with `BENCH_REDIS=1`.
+#[tokio::test]
+#[ignore = "benchmark, minutes long: run it through bench/ratelimit.sh"]
+async fn bench_refresh_burst_through_two_replicas() {
+    let refreshes: usize = env_or("BENCH_REFRESHES", 5000);
+    let batch: usize = env_or("BENCH_BATCH", 100).clamp(1, 100);
+    let per_minute: u32 = env_or("BENCH_PER_MINUTE", 50);
+    let interactive: usize = env_or("BENCH_INTERACTIVE", 10);
+    let every = Duration::from_millis(env_or("BENCH_INTERACTIVE_EVERY_MS", 11_000));
+    let redis = env_or("BENCH_REDIS", 0) == 1;
+    let sandbox = Sandbox::start(per_minute, EcotrackHeaderStyle::ThreeWindows).await;
+    let configure = |config: &mut Config| {
+        base(config);
+        if redis {
+            config.redis_url = Some(REDIS_URL.to_owned());
+        }
+    };
+    let a = spawn_app_with(configure).await;
+    let b = second_replica(&a, configure).await;
+    let account = Account::create(&a, &sandbox).await;
+    let calls = refreshes.div_ceil(batch);
+    let trackings: Vec<String> = (0..calls)
+        .map(|call| (0..batch).map(|i| format!("ECBNCH{:02}{:08}", call % 100, i)).collect::<Vec<_>>().join(","))
+        .collect();
+    let started = Instant::now();
+
+    let background = futures_util::future::join_all(trackings.iter().enumerate().map(|(i, list)| {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let (sandbox, account) = (&sandbox, &account);
+        async move {
+            let client = ecotrack(app, sandbox);
+            let ctx = CallCtx::background(app.tenant, account.account)
+                .with_deadline(Instant::now() + Duration::from_secs(3600));
+            let builder = client
+                .http
+                .client()
+                .get(client.url("get/orders/status"))
+                .query(&[("trackings", list.as_str()), ("status", "all")]);
+            let result = client.send(&ctx, "refresh_statuses", builder, TokenIn::Query, Safety::Safe).await;
+            (result.map(|r| r.status.as_u16()), started.elapsed())
+        }
+    }));
+    let limiters = [a.state.carriers.http.control().limiter.clone(), b.state.carriers.http.control().limiter.clone()];
+    let interactive_calls = futures_util::future::join_all((0..interactive).map(|i| {
+        let app = if i % 2 == 0 { &b } else { &a };
+        let (account, limiters) = (&account, &limiters);
+        async move {
+            tokio::time::sleep(Duration::from_secs(1) + every * i as u32).await;
+            let sent = started.elapsed();
+            let status = verify(app, account).await.status().as_u16();
+            let backlog: usize = limiters.iter().map(|l| l.waiting(&account.budget(), Priority::Background)).sum();
+            (status, sent, started.elapsed() - sent, backlog)
+        }
+    }));
+    let (background, interactive_results) = tokio::join!(background, interactive_calls);
+
+    let finished = background.iter().map(|(_, at)| *at).max().unwrap_or_default();
+    let background_ok = background.iter().filter(|(r, _)| r.as_ref().is_ok_and(|s| *s == 200)).count();
+    let during_backlog: Vec<_> = interactive_results.iter().filter(|(_, sent, _, _)| *sent < finished).collect();
+    let served = calls + during_backlog.iter().filter(|(status, ..)| *status == 200).count();
+    let quota = Duration::from_secs(60 * ((served as u64).saturating_sub(1) / u64::from(per_minute.max(1))));
+    let (upstream, limited) = sandbox.ecotrack_counts().await;
+    let mut latencies: Vec<f64> =
+        interactive_results.iter().map(|(_, _, took, _)| took.as_secs_f64() * 1000.0).collect();
+    latencies.sort_by(f64::total_cmp);
+    let interactive_ok = interactive_results.iter().filter(|(status, ..)| *status == 200).count();
+    let min_backlog = during_backlog.iter().map(|(.., backlog)| *backlog).min().unwrap_or(0);
+    let waits = metrics(&a).await;
+    let over = (finished.as_secs_f64() / quota.as_secs_f64().max(1.0) - 1.0) * 100.0;
+
+    println!(
+        "BENCH setup: refreshes={refreshes} batch={batch} background_calls={calls} interactive={interactive} \
+         every_ms={} per_minute={per_minute} store={}",
+        every.as_millis(),
+        if redis { "redis" } else { "postgres" }
+    );
+    println!(
+        "BENCH result: backlog_done_s={:.2} quota_s={} over_quota_pct={over:.1} calls_in_backlog={served} \
+         upstream_calls={upstream} upstream_429={limited} background_ok={background_ok}/{calls}",
+        finished.as_secs_f64(),
+        quota.as_secs()
+    );
+    println!(
+        "BENCH interactive: ok={interactive_ok}/{interactive} during_backlog={} latency_ms p50={:.0} max={:.0} \
+         min_background_waiting_when_served={min_backlog}",
+        during_backlog.len(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 1.0)
+    );
+    for line in waits.lines().filter(|l| l.starts_with("shipgate_upstream_queue_wait_seconds_count")) {
+        println!("BENCH replica_a {line}");
+    }
+
+    assert_eq!(limited, 0, "no upstream 429");
+    assert_eq!(background_ok, calls, "every refresh succeeded");
+    assert_eq!(interactive_ok, interactive, "every interactive call succeeded: {interactive_results:?}");
+    assert!(finished <= quota.mul_f64(1.1) + Duration::from_secs(2), "within 10% of the quota's time");
 }
