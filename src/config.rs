@@ -131,6 +131,22 @@ pub struct RateLimitConfig {
 impl RateLimitConfig {
     pub const UPSTREAM_LIMITS: &str = "ecotrack=50/min,1500/h,15000/day";
     pub const UPSTREAM_DEFAULT_LIMITS: &str = "60/min";
+
+    /// The defaults, except what would slow down or throttle tests that are
+    /// not about rate limits: fast retries, a generous inbound limit, and no
+    /// assumed budget for carriers the sandbox does not limit. Ecotrack keeps
+    /// its real budget (the sandbox enforces it). Tests of the limits set
+    /// their own values.
+    pub fn for_tests() -> Self {
+        RateLimitConfig {
+            upstream_default_limits: parse_window_specs("100000/min").expect("test limits parse"),
+            upstream_retry_base_ms: 20,
+            upstream_retry_cap_ms: 200,
+            inbound_per_second: 1000,
+            inbound_burst: 1000,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for RateLimitConfig {
@@ -179,7 +195,7 @@ impl Config {
             no_workers: true,
             sandbox: false,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
-            rate_limits: RateLimitConfig::default(),
+            rate_limits: RateLimitConfig::for_tests(),
         }
     }
 }
