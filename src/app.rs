@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -14,11 +15,13 @@ use crate::carriers::http::UpstreamHttp;
 use crate::carriers::registry::CarrierDeps;
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, SecretBox};
+use crate::domain::CarrierKind;
 use crate::ratelimit::inbound::{InboundLimiter, InboundQuota};
 use crate::ratelimit::store_pg::PgBudgetStore;
 use crate::ratelimit::store_redis::RedisBudgetStore;
 use crate::ratelimit::{BudgetStore, UpstreamControl, UpstreamSettings};
 use crate::state::{AppInner, AppState};
+use crate::store::carrier_sessions::PgSessionStore;
 use crate::store::{self, StartupError};
 use crate::telemetry::Metrics;
 use crate::worker;
@@ -72,22 +75,26 @@ impl Application {
             .map_err(|source| BuildError::Bind { addr: config.listen, source })?;
         let metrics = Metrics::new();
         // Upstream budgets are shared by every replica: in Redis when configured, else in Postgres.
-        let budgets: std::sync::Arc<dyn BudgetStore> = match &config.redis_url {
-            Some(url) => std::sync::Arc::new(RedisBudgetStore::new(url).map_err(BuildError::BadRedisUrl)?),
-            None => std::sync::Arc::new(PgBudgetStore::new(db.clone())),
+        let budgets: Arc<dyn BudgetStore> = match &config.redis_url {
+            Some(url) => Arc::new(RedisBudgetStore::new(url).map_err(BuildError::BadRedisUrl)?),
+            None => Arc::new(PgBudgetStore::new(db.clone())),
         };
         let limits = &config.rate_limits;
         let control = UpstreamControl::new(budgets, UpstreamSettings::from_config(limits), &metrics);
         let http = UpstreamHttp::with_control(metrics.clone(), control);
         let inbound_quota =
             InboundQuota::new(limits.inbound_per_second, limits.inbound_burst).ok_or(BuildError::BadInboundLimit)?;
+        let secrets = SecretBox::new(&key);
+        let sessions =
+            Arc::new(PgSessionStore { db: db.clone(), secrets: secrets.clone(), carrier: CarrierKind::Ecourier });
+        let carriers = CarrierDeps { http, sessions, ecourier_locks: Default::default() };
         let state = AppState::new(AppInner {
             config,
             db,
-            secrets: SecretBox::new(&key),
+            secrets,
             metrics,
             auth_cache: AuthCache::default(),
-            carriers: CarrierDeps { http },
+            carriers,
             inbound: InboundLimiter::new(inbound_quota),
             shutdown: CancellationToken::new(),
         });

@@ -7,9 +7,10 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{TestApp, assert_problem, json, spawn_app_with, spawn_on};
+use common::{TestApp, assert_problem, json, spawn_app_with, spawn_app_with_sandbox, spawn_replica};
 use serde_json::{Value, json};
 use shipgate::carriers::ecotrack::client::{Client, TokenIn};
 use shipgate::carriers::ecotrack::credentials::Credentials;
@@ -18,24 +19,27 @@ use shipgate::carriers::{CallCtx, CarrierError, Priority};
 use shipgate::config::Config;
 use shipgate::domain::ids::CarrierAccountId;
 use shipgate::ratelimit::shared::unix_ms;
-use shipgate::sandbox::{EcotrackHeaderStyle, RunningSandbox, SandboxConfig, demo_credentials, spawn};
+use shipgate::sandbox::{EcotrackHeaderStyle, RunningSandbox, SandboxConfig, demo_credentials};
 
 const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
+/// The sandbox an app (and its replicas) talks to, as seen by the test.
 struct Sandbox {
-    running: RunningSandbox,
+    running: Arc<RunningSandbox>,
     http: reqwest::Client,
 }
 
+/// Ecotrack's per-minute budget and header style; hour and day at their defaults.
+fn ecotrack_limits(per_minute: u32, style: EcotrackHeaderStyle) -> SandboxConfig {
+    let mut config = SandboxConfig::default();
+    config.ecotrack_limits.per_minute = per_minute;
+    config.ecotrack_header_style = style;
+    config
+}
+
 impl Sandbox {
-    async fn start(per_minute: u32, style: EcotrackHeaderStyle) -> Sandbox {
-        // reqwest is built without a bundled crypto provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut config = SandboxConfig::default();
-        config.ecotrack_limits.per_minute = per_minute;
-        config.ecotrack_header_style = style;
-        let running = spawn(config, "127.0.0.1:0".parse().unwrap()).await.expect("sandbox starts");
-        Sandbox { running, http: reqwest::Client::new() }
+    fn of(app: &TestApp) -> Sandbox {
+        Sandbox { running: app.sandbox.clone(), http: reqwest::Client::new() }
     }
 
     fn ecotrack_url(&self) -> String {
@@ -85,13 +89,6 @@ fn base(config: &mut Config) {
 fn no_reserve(config: &mut Config) {
     base(config);
     config.rate_limits.upstream_interactive_reserve_percent = 0;
-}
-
-/// A second replica: its own process state, the same database.
-async fn second_replica(first: &TestApp, configure: impl FnOnce(&mut Config)) -> TestApp {
-    let mut config = Config::for_tests(&first.database.url);
-    configure(&mut config);
-    spawn_on(first.database.share(), config).await
 }
 
 struct Account {
@@ -188,15 +185,15 @@ async fn burst(
 /// One window of 10, two replicas hammering it: exactly 10 calls reach the
 /// carrier (9 background, 1 interactive from the reserve), none is refused.
 async fn two_replicas_share_one_window(redis: bool) {
-    let sandbox = Sandbox::start(10, EcotrackHeaderStyle::ThreeWindows).await;
     let configure = |config: &mut Config| {
         base(config);
         if redis {
             config.redis_url = Some(REDIS_URL.to_owned());
         }
     };
-    let a = spawn_app_with(configure).await;
-    let b = second_replica(&a, configure).await;
+    let a = spawn_app_with_sandbox(ecotrack_limits(10, EcotrackHeaderStyle::ThreeWindows), configure).await;
+    let b = spawn_replica(&a, configure).await;
+    let sandbox = Sandbox::of(&a);
     let account = Account::create(&a, &sandbox).await;
 
     let results = burst([&a, &b], &sandbox, &account, 8, Duration::from_secs(8)).await;
@@ -230,9 +227,9 @@ async fn two_replicas_share_one_window_through_redis() {
 /// second window is used as soon as it opens.
 #[tokio::test]
 async fn a_burst_across_windows_through_two_replicas_gets_no_429() {
-    let sandbox = Sandbox::start(12, EcotrackHeaderStyle::ThreeWindows).await;
-    let a = spawn_app_with(base).await;
-    let b = second_replica(&a, base).await;
+    let a = spawn_app_with_sandbox(ecotrack_limits(12, EcotrackHeaderStyle::ThreeWindows), base).await;
+    let b = spawn_replica(&a, base).await;
+    let sandbox = Sandbox::of(&a);
     let account = Account::create(&a, &sandbox).await;
     let started = Instant::now();
 
@@ -267,9 +264,9 @@ async fn a_burst_across_windows_through_two_replicas_gets_no_429() {
 /// 429 with Retry-After, and neither replica calls again before it passes.
 #[tokio::test]
 async fn retry_after_is_honoured_to_the_second_by_both_replicas() {
-    let sandbox = Sandbox::start(3, EcotrackHeaderStyle::ThreeWindows).await;
-    let a = spawn_app_with(base).await;
-    let b = second_replica(&a, base).await;
+    let a = spawn_app_with_sandbox(ecotrack_limits(3, EcotrackHeaderStyle::ThreeWindows), base).await;
+    let b = spawn_replica(&a, base).await;
+    let sandbox = Sandbox::of(&a);
     let account = Account::create(&a, &sandbox).await;
     let mut reset_s = 0;
     for _ in 0..3 {
@@ -313,8 +310,8 @@ async fn retry_after_is_honoured_to_the_second_by_both_replicas() {
 /// carrier announced, and goes out right after it.
 #[tokio::test]
 async fn the_announced_reset_is_honoured_to_the_second() {
-    let sandbox = Sandbox::start(3, EcotrackHeaderStyle::ThreeWindows).await;
-    let app = spawn_app_with(no_reserve).await;
+    let app = spawn_app_with_sandbox(ecotrack_limits(3, EcotrackHeaderStyle::ThreeWindows), no_reserve).await;
+    let sandbox = Sandbox::of(&app);
     let account = Account::create(&app, &sandbox).await;
     for _ in 0..3 {
         assert_eq!(refresh(&app, &sandbox, &account, Duration::from_secs(10)).await.unwrap().status, 200);
@@ -335,8 +332,8 @@ async fn the_announced_reset_is_honoured_to_the_second() {
 /// The carrier lowers its limit mid-window: shipgate stops at the new limit
 /// (no 429); it raises it later: shipgate uses the larger budget.
 async fn a_changed_limit_is_followed(style: EcotrackHeaderStyle) {
-    let sandbox = Sandbox::start(20, style).await;
-    let app = spawn_app_with(no_reserve).await;
+    let app = spawn_app_with_sandbox(ecotrack_limits(20, style), no_reserve).await;
+    let sandbox = Sandbox::of(&app);
     let account = Account::create(&app, &sandbox).await;
     for _ in 0..5 {
         assert_eq!(refresh(&app, &sandbox, &account, Duration::from_secs(5)).await.unwrap().status, 200);
@@ -373,13 +370,13 @@ async fn a_changed_limit_is_followed_with_legacy_headers() {
 /// replica are served at once from the interactive reserve.
 #[tokio::test]
 async fn interactive_calls_are_served_ahead_of_a_background_backlog() {
-    let sandbox = Sandbox::start(10, EcotrackHeaderStyle::ThreeWindows).await;
     let reserve = |config: &mut Config| {
         base(config);
         config.rate_limits.upstream_interactive_reserve_percent = 30;
     };
-    let a = spawn_app_with(reserve).await;
-    let b = second_replica(&a, reserve).await;
+    let a = spawn_app_with_sandbox(ecotrack_limits(10, EcotrackHeaderStyle::ThreeWindows), reserve).await;
+    let b = spawn_replica(&a, reserve).await;
+    let sandbox = Sandbox::of(&a);
     let account = Account::create(&a, &sandbox).await;
     let limiter = a.state.carriers.http.control().limiter.clone();
 
@@ -412,8 +409,8 @@ async fn interactive_calls_are_served_ahead_of_a_background_backlog() {
 
 #[tokio::test]
 async fn an_interactive_call_that_would_wait_past_its_deadline_gets_503_with_retry_after() {
-    let sandbox = Sandbox::start(2, EcotrackHeaderStyle::ThreeWindows).await;
-    let app = spawn_app_with(no_reserve).await;
+    let app = spawn_app_with_sandbox(ecotrack_limits(2, EcotrackHeaderStyle::ThreeWindows), no_reserve).await;
+    let sandbox = Sandbox::of(&app);
     let account = Account::create(&app, &sandbox).await;
     assert_eq!(verify(&app, &account).await.status(), 200);
     assert_eq!(verify(&app, &account).await.status(), 200);
@@ -430,7 +427,6 @@ async fn an_interactive_call_that_would_wait_past_its_deadline_gets_503_with_ret
 
 #[tokio::test]
 async fn the_breaker_opens_probes_and_closes() {
-    let sandbox = Sandbox::start(50, EcotrackHeaderStyle::ThreeWindows).await;
     let app = spawn_app_with(|config| {
         base(config);
         config.rate_limits.upstream_max_attempts = 1;
@@ -438,6 +434,7 @@ async fn the_breaker_opens_probes_and_closes() {
         config.rate_limits.upstream_breaker_cooldown_ms = 1_500;
     })
     .await;
+    let sandbox = Sandbox::of(&app);
     let account = Account::create(&app, &sandbox).await;
     let gauge = format!(r#"shipgate_upstream_circuit_state{{budget="{}"}}"#, account.budget());
     sandbox.put("/faults/ecotrack", json!({"error_rate": 1.0})).await;
@@ -476,8 +473,8 @@ async fn the_breaker_opens_probes_and_closes() {
 
 #[tokio::test]
 async fn safe_calls_are_retried_and_unsafe_ones_never() {
-    let sandbox = Sandbox::start(50, EcotrackHeaderStyle::ThreeWindows).await;
     let app = spawn_app_with(base).await;
+    let sandbox = Sandbox::of(&app);
     let account = Account::create(&app, &sandbox).await;
 
     sandbox.put("/faults/ecotrack", json!({"fail_next": 2})).await;
@@ -578,15 +575,15 @@ async fn bench_refresh_burst_through_two_replicas() {
     let interactive: usize = env_or("BENCH_INTERACTIVE", 10);
     let every = Duration::from_millis(env_or("BENCH_INTERACTIVE_EVERY_MS", 11_000));
     let redis = env_or("BENCH_REDIS", 0) == 1;
-    let sandbox = Sandbox::start(per_minute, EcotrackHeaderStyle::ThreeWindows).await;
     let configure = |config: &mut Config| {
         base(config);
         if redis {
             config.redis_url = Some(REDIS_URL.to_owned());
         }
     };
-    let a = spawn_app_with(configure).await;
-    let b = second_replica(&a, configure).await;
+    let a = spawn_app_with_sandbox(ecotrack_limits(per_minute, EcotrackHeaderStyle::ThreeWindows), configure).await;
+    let b = spawn_replica(&a, configure).await;
+    let sandbox = Sandbox::of(&a);
     let account = Account::create(&a, &sandbox).await;
     let calls = refreshes.div_ceil(batch);
     let trackings: Vec<String> = (0..calls)

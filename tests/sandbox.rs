@@ -25,3 +25,5 @@ mod myflyingbox;
 mod myflyingbox_offers;
 #[path = "sandbox/myflyingbox_orders.rs"]
 mod myflyingbox_orders;
+#[path = "sandbox/scenarios.rs"]
+mod scenarios;

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod registry;
+pub mod session;
 
 pub mod coursier_fr;
 pub mod ecotrack;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::credentials::CarrierCredentials;
 use super::http::UpstreamHttp;
+use super::session::SessionStore;
 use super::{Carrier, coursier_fr, ecotrack, ecourier, myflyingbox};
 use crate::domain::CarrierKind;
 use crate::domain::ids::{CarrierAccountId, TenantId};
@@ -24,6 +25,8 @@ pub struct AccountConfig {
 #[derive(Clone)]
 pub struct CarrierDeps {
     pub http: UpstreamHttp,
+    pub sessions: Arc<dyn SessionStore>,
+    pub ecourier_locks: Arc<ecourier::session::LocalLocks>,
 }
 
 /// The base URL an account uses: its own, else the carrier's documented one.
@@ -71,9 +74,15 @@ pub fn build(account: &AccountConfig, deps: &CarrierDeps) -> Arc<dyn Carrier> {
         CarrierCredentials::Myflyingbox(c) => Arc::new(myflyingbox::MyFlyingBox {
             client: myflyingbox::client::Client { http, base_url, credentials: c.clone() },
         }),
-        CarrierCredentials::Ecourier(c) => {
-            Arc::new(ecourier::ECourier { client: ecourier::client::Client { http, base_url, credentials: c.clone() } })
-        }
+        CarrierCredentials::Ecourier(c) => Arc::new(ecourier::ECourier {
+            client: ecourier::client::Client {
+                http,
+                base_url,
+                credentials: c.clone(),
+                sessions: deps.sessions.clone(),
+                local_locks: deps.ecourier_locks.clone(),
+            },
+        }),
         CarrierCredentials::Ecotrack(c) => {
             Arc::new(ecotrack::Ecotrack { client: ecotrack::client::Client { http, base_url, credentials: c.clone() } })
         }

@@ -145,3 +145,24 @@ pub fn all_keys(value: &Value) -> BTreeSet<String> {
 pub fn straighten(text: &str) -> String {
     text.replace('\u{a0}', " ").replace("”“", "\": \"").replace(['“', '”', '″'], "\"")
 }
+
+/// A PDF whose cross-reference table points at every object it lists.
+pub fn assert_valid_pdf(pdf: &[u8]) {
+    let text = String::from_utf8_lossy(pdf);
+    assert!(text.starts_with("%PDF-") && text.trim_end().ends_with("%%EOF"));
+    let start: usize = text
+        .rsplit("startxref\n")
+        .next()
+        .and_then(|t| t.lines().next())
+        .and_then(|n| n.parse().ok())
+        .expect("startxref");
+    assert!(text[start..].starts_with("xref\n"), "startxref points at the xref table");
+    let mut lines = text[start..].lines().skip(1);
+    let count: usize =
+        lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse().ok()).expect("xref size");
+    let entries: Vec<&str> = lines.take(count).collect();
+    for (number, entry) in entries.iter().enumerate().skip(1) {
+        let offset: usize = entry[..10].parse().expect("offset");
+        assert!(text[offset..].starts_with(&format!("{number} 0 obj")), "object {number} at {offset}");
+    }
+}

@@ -135,6 +135,7 @@ async fn labels_are_not_ready_then_a_pdf() {
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let pdf = response.bytes().await.expect("pdf");
     assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+    assert_valid_pdf(&pdf);
     assert_eq!(String::from_utf8_lossy(&pdf).matches("/Type /Page ").count(), 2, "one page per parcel");
 }
 

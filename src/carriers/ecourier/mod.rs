@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod credentials;
+pub mod session;
 pub mod wire;
 
 use async_trait::async_trait;

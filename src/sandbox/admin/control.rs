@@ -16,6 +16,10 @@ use crate::sandbox::core::faults::FaultSettings;
 use crate::sandbox::core::gate::json_response;
 use crate::sandbox::state::SandboxState;
 
+/// Bounds that keep every date computation far from chrono's limits.
+const MAX_ADVANCE_SECONDS: i64 = 10 * 366 * 86_400;
+const MAX_OFFSET_SECONDS: i64 = 100 * 366 * 86_400;
+
 fn clock_json(state: &SandboxState) -> Value {
     json!({
         "now": state.clock.now().to_rfc3339(),
@@ -37,11 +41,20 @@ pub async fn advance_clock(
     body: Result<Json<Advance>, JsonRejection>,
 ) -> Response {
     match body {
-        Ok(Json(Advance { seconds })) if seconds >= 0 => {
+        Ok(Json(Advance { seconds })) if (0..=MAX_ADVANCE_SECONDS).contains(&seconds) => {
+            if state.clock.offset().num_seconds() + seconds > MAX_OFFSET_SECONDS {
+                return admin_error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "the clock cannot move more than 100 years ahead",
+                );
+            }
             state.clock.advance(chrono::Duration::seconds(seconds));
             json_response(StatusCode::OK, &clock_json(&state))
         }
-        Ok(_) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, "the clock only moves forward: seconds must be >= 0"),
+        Ok(_) => admin_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the clock only moves forward: seconds must be between 0 and 10 years",
+        ),
         Err(e) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
     }
 }

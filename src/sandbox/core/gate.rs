@@ -95,10 +95,9 @@ fn apply_rate_headers(carrier: Carrier, decision: &RateDecision, response: &mut 
                 insert_header(headers, "x-ratelimit-limit", minute.limit);
                 insert_header(headers, "x-ratelimit-remaining", minute.remaining);
             }
-            if !decision.allowed {
-                if let Some(reset) = decision.windows.iter().map(|w| w.reset_at).max() {
-                    insert_header(headers, "x-ratelimit-reset", reset);
-                }
+            let reset = decision.windows.iter().map(|w| w.reset_at).max();
+            if let (false, Some(reset)) = (decision.allowed, reset) {
+                insert_header(headers, "x-ratelimit-reset", reset);
             }
         }
     }

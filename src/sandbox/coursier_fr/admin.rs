@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{State, rejection::JsonRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
 use super::lifecycle::SUPPORTED;
@@ -29,12 +29,13 @@ fn parse_time(body: &Value, name: &str) -> Result<Option<DateTime<Utc>>, String>
     let Some(raw) = text(body.get(name)) else {
         return Ok(None);
     };
-    if let Ok(at) = DateTime::parse_from_rfc3339(&raw) {
-        return Ok(Some(at.with_timezone(&Utc)));
-    }
-    NaiveDateTime::parse_from_str(&raw, "%Y-%m-%d %H:%M:%S")
-        .map(|local| Some(paris_to_utc(local)))
-        .map_err(|_| format!("{name} must be 'YYYY-MM-DD HH:MM:SS' (Paris time) or RFC 3339"))
+    let invalid = || format!("{name} must be 'YYYY-MM-DD HH:MM:SS' (Paris time) or RFC 3339, years 1900-2200");
+    let at = match DateTime::parse_from_rfc3339(&raw) {
+        Ok(at) => at.with_timezone(&Utc),
+        Err(_) => NaiveDateTime::parse_from_str(&raw, "%Y-%m-%d %H:%M:%S").map(paris_to_utc).map_err(|_| invalid())?,
+    };
+    // Far-off years would overflow date arithmetic later on.
+    if (1900..=2200).contains(&at.year()) { Ok(Some(at)) } else { Err(invalid()) }
 }
 
 fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {

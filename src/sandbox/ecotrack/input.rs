@@ -60,7 +60,7 @@ pub fn read(params: &Map<String, Value>, base: Option<&OrderFields>) -> Result<O
         v.add("telephone_2", "Le champ telephone 2 doit contenir 9 ou 10 chiffres.");
     }
     let montant = match get("montant") {
-        Some(raw) => raw.parse::<f64>().ok().filter(|m| *m >= 0.0).unwrap_or_else(|| {
+        Some(raw) => raw.parse::<f64>().ok().filter(|m| (0.0..=1e9).contains(m)).unwrap_or_else(|| {
             v.add("montant", "Le champ montant doit être un nombre.");
             0.0
         }),

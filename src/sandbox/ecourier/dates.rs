@@ -37,7 +37,12 @@ const INPUT_FORMATS: [&str; 6] = [
 /// Parses a client date time (Eastern wall clock).
 pub fn parse_us(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
-    INPUT_FORMATS.iter().find_map(|f| NaiveDateTime::parse_from_str(text, f).ok()).map(eastern_to_utc)
+    INPUT_FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        // Far-off years would overflow date arithmetic later on.
+        .filter(|d| (1900..=2200).contains(&d.year()))
+        .map(eastern_to_utc)
 }
 
 /// "12/05/2020 09:00" (QuoteOrder ReadyDateTime).

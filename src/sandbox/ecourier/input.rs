@@ -91,7 +91,11 @@ pub fn validate(input: &OrderInput) -> Result<(), String> {
 }
 
 fn quantity(piece: &Value) -> i64 {
-    text(piece.get("Pieces")).and_then(|p| p.parse::<f64>().ok()).map(|p| p.max(1.0) as i64).unwrap_or(1)
+    text(piece.get("Pieces"))
+        .and_then(|p| p.parse::<f64>().ok())
+        // Clamped so that absurd quantities cannot overflow the price.
+        .map(|p| p.clamp(1.0, 10_000.0) as i64)
+        .unwrap_or(1)
 }
 
 /// Price rule: service base + $10 per piece + $5 per stop beyond two.

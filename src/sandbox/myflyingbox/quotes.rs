@@ -23,6 +23,10 @@ use crate::sandbox::state::SandboxState;
 
 /// Offers can be ordered for this long (sandbox clock).
 pub const OFFER_LIFETIME_HOURS: i64 = 24;
+/// Upper bounds of a parcel (also keep price arithmetic far from overflow).
+const MAX_WEIGHT_KG: f64 = 1000.0;
+const MAX_DIMENSION_CM: u32 = 1000;
+const MAX_INSURED_VALUE: f64 = 1_000_000.0;
 
 #[derive(Clone, Debug)]
 pub struct QuoteRequest {
@@ -55,6 +59,10 @@ fn place(root: &Value, side: &str, errors: &mut Errors) -> Place {
 fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> QuoteParcel {
     let path = |name: &str| format!("parcels.{index}.{name}");
     let mut dimension = |name: &str| match positive_int(value.get(name)) {
+        Ok(Some(n)) if n > MAX_DIMENSION_CM => {
+            errors.add(path(name), format!("must be less than or equal to {MAX_DIMENSION_CM}"));
+            None
+        }
         Ok(Some(n)) => Some(n),
         Ok(None) if document => None,
         Ok(None) => {
@@ -70,6 +78,10 @@ fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> Q
     let width = dimension("width");
     let height = dimension("height");
     let weight = match strict_decimal(value.get("weight")) {
+        Ok(Some(w)) if w > MAX_WEIGHT_KG => {
+            errors.add(path("weight"), format!("must be less than or equal to {MAX_WEIGHT_KG}"));
+            0.0
+        }
         Ok(Some(w)) if w > 0.0 => w,
         Ok(Some(_)) => {
             errors.add(path("weight"), "must be greater than 0");
@@ -84,10 +96,17 @@ fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> Q
             0.0
         }
     };
-    let insured_value = strict_decimal(value.get("insured_value")).unwrap_or_else(|message| {
-        errors.add(path("insured_value"), message);
-        None
-    });
+    let insured_value = match strict_decimal(value.get("insured_value")) {
+        Ok(Some(v)) if v > MAX_INSURED_VALUE => {
+            errors.add(path("insured_value"), format!("must be less than or equal to {MAX_INSURED_VALUE}"));
+            None
+        }
+        Ok(v) => v,
+        Err(message) => {
+            errors.add(path("insured_value"), message);
+            None
+        }
+    };
     let insured_currency = text(value.get("insured_currency"));
     if insured_value.is_some() && insured_currency.is_none() {
         errors.add(path("insured_currency"), "is required when insured_value is given");
