@@ -9,6 +9,7 @@ pub mod health;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
+pub mod ratelimit;
 pub mod webhooks;
 
 use std::time::Duration;
@@ -43,9 +44,11 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let (v1, _) = v1_routes().split_for_parts();
-    // route_layer order: the last added runs first, so auth precedes idempotency.
+    // route_layer order: the last added runs first: auth, then the inbound
+    // rate limit (per key), then idempotency.
     let v1 = v1
         .route_layer(from_fn_with_state(state.clone(), idempotency::idempotency))
+        .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_inbound))
         .route_layer(from_fn_with_state(state.clone(), auth::require_api_key));
     let (public, _) = public_routes().split_for_parts();
     let request_id = HeaderName::from_static(REQUEST_ID);
