@@ -239,14 +239,12 @@ pub async fn update(
     };
     let after =
         rows::update(&mut tx, tenant, id, patch).await?.ok_or_else(|| ApiError::not_found("webhook endpoint", id))?;
-    match (before.enabled, after.enabled) {
-        (false, true) => {
-            webhook_deliveries::resume(&mut tx, after.id).await?;
-        }
-        (true, false) => {
-            webhook_deliveries::park(&mut tx, after.id).await?;
-        }
-        _ => {}
+    let moved = after.url != before.url;
+    if before.enabled && !after.enabled {
+        webhook_deliveries::park(&mut tx, after.id).await?;
+    } else if after.enabled && (!before.enabled || moved) {
+        // Enabled again, or fixed: what was waiting goes out now.
+        webhook_deliveries::retry_now(&mut tx, after.id).await?;
     }
     tx.commit().await?;
     endpoint_view(&after)

@@ -167,7 +167,7 @@ pub async fn finish(
 }
 
 /// Parks the pending deliveries of a disabled endpoint (no due time) so the
-/// dispatchers never scan them; `resume` makes them due again.
+/// dispatchers never scan them; `retry_now` makes them due again.
 pub async fn park(conn: &mut PgConnection, endpoint: Uuid) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE webhook_deliveries SET next_attempt_at = NULL
@@ -179,11 +179,13 @@ pub async fn park(conn: &mut PgConnection, endpoint: Uuid) -> Result<u64, sqlx::
     Ok(done.rows_affected())
 }
 
-/// Makes the parked deliveries of a re-enabled endpoint due now.
-pub async fn resume(conn: &mut PgConnection, endpoint: Uuid) -> Result<u64, sqlx::Error> {
+/// Makes every waiting delivery of an endpoint due now: after it is enabled
+/// again (parked ones) or pointed at a new URL (ones waiting for a retry).
+pub async fn retry_now(conn: &mut PgConnection, endpoint: Uuid) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE webhook_deliveries SET next_attempt_at = now()
-         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL",
+         WHERE endpoint_id = $1 AND status = 'pending' AND lock_token IS NULL
+           AND (next_attempt_at IS NULL OR next_attempt_at > now())",
     )
     .bind(endpoint)
     .execute(&mut *conn)

@@ -106,7 +106,7 @@ pub struct EndpointPatch<'a> {
 }
 
 /// Applies a patch. Enabling clears the disabled state and the failure run
-/// (a fresh start); disabling records a manual reason.
+/// (a fresh start), as does a new URL; disabling records a manual reason.
 pub async fn update(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -126,7 +126,8 @@ pub async fn update(
                                WHEN enabled THEN now() ELSE disabled_at END,
             disabled_detail = CASE WHEN $8 IS NULL THEN disabled_detail WHEN $8 THEN NULL
                                    WHEN enabled THEN NULL ELSE disabled_detail END,
-            failing_since = CASE WHEN $8 AND NOT enabled THEN NULL ELSE failing_since END,
+            -- Enabled again or pointed elsewhere: the failure run starts afresh.
+            failing_since = CASE WHEN ($8 AND NOT enabled) OR $3 <> url THEN NULL ELSE failing_since END,
             updated_at = now()
          WHERE tenant_id = $1 AND id = $2
          RETURNING {COLUMNS}"

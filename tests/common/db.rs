@@ -18,6 +18,14 @@ fn admin_options() -> PgConnectOptions {
     format!("{}/postgres", server_url()).parse().expect("TEST_DATABASE_URL is a Postgres URL")
 }
 
+/// Templates of this checkout. Several worktrees (engineers working in
+/// parallel) share one Postgres with different migrations: each cleans up
+/// only its own stale templates, never one another's in use.
+fn template_prefix() -> String {
+    let checkout = Sha256::digest(env!("CARGO_MANIFEST_DIR").as_bytes());
+    format!("shipgate_tpl_{}_", checkout.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
 fn template_name() -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     let mut files: Vec<_> = std::fs::read_dir(&dir).expect("migrations dir").filter_map(Result::ok).collect();
@@ -28,7 +36,7 @@ fn template_name() -> String {
         hash.update(std::fs::read(f.path()).expect("migration file"));
     }
     let digest = hash.finalize();
-    format!("shipgate_tpl_{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
+    format!("{}{}", template_prefix(), digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 async fn admin() -> PgConnection {
@@ -60,11 +68,11 @@ async fn ensure_template(conn: &mut PgConnection, template: &str) {
     // Tests run as separate processes: a session-level advisory lock serialises them.
     sqlx::query("SELECT pg_advisory_lock(727274)").execute(&mut *conn).await.expect("advisory lock");
     if !exists(conn, template).await {
-        let stale: Vec<String> =
-            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'shipgate\\_tpl\\_%'")
-                .fetch_all(&mut *conn)
-                .await
-                .expect("list templates");
+        let stale: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
+            .bind(template_prefix())
+            .fetch_all(&mut *conn)
+            .await
+            .expect("list templates");
         for old in stale {
             let _ = sqlx::query(AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",

@@ -147,3 +147,28 @@ async fn redirects_slow_answers_and_big_answers_are_handled() {
     assert_eq!(large["response_truncated"], true);
     assert_eq!(large["response_body"].as_str().unwrap().len(), 64 * 1024);
 }
+
+#[tokio::test]
+async fn fixing_the_url_sends_what_waits_for_a_retry_at_once() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // Retries hours apart: only the fix can bring the delivery within the test.
+    let app = dispatching_app(|c| c.webhook_retry_scale = 100.0).await;
+    let (id, _) = create_endpoint(&app, &format!("http://127.0.0.1:{closed_port}/hook"), json!({})).await;
+    enqueue(&app, EventType::ShipmentCancelled, &object_for(EventType::ShipmentCancelled, 1)).await;
+    let failed = eventually("a failed first attempt", WAIT, || async {
+        deliveries(&app, &id).await.into_iter().find(|d| d["error"].is_string())
+    })
+    .await;
+    assert!(failed["error"].as_str().unwrap().starts_with("cannot connect"), "{failed}");
+    assert_eq!(failed["status"], "pending");
+    let endpoint = json(app.get(&format!("/v1/webhooks/{id}")).await).await;
+    assert!(endpoint["failing_since"].is_string(), "{endpoint}");
+
+    let receiver = Receiver::answering(200).await;
+    let fixed = json(app.patch(&format!("/v1/webhooks/{id}"), &json!({"url": receiver.url})).await).await;
+    assert_eq!(fixed["failing_since"], json!(null), "a new URL starts afresh");
+    receiver.wait_for(1, WAIT).await;
+    let settled = settled_deliveries(&app, &id, 1, WAIT).await;
+    assert_eq!(settled[0]["status"], "succeeded");
+    assert_eq!(settled[0]["attempts"], 2);
+}
