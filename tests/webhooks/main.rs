@@ -14,6 +14,7 @@ mod endpoints;
 mod events_api;
 mod fairness;
 mod retries;
+mod throughput;
 mod url_safety;
 
 use std::future::Future;
