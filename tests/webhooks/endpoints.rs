@@ -146,6 +146,12 @@ async fn hostile_input_gets_problems_and_stores_nothing() {
     assert_problem(r, 422, "invalid_body").await;
     let r = app.post(&format!("/v1/webhooks/{id}/recover"), &json!({"since": "2001-01-01T00:00:00Z"})).await;
     assert_problem(r, 422, "validation_failed").await;
+    let now = chrono::Utc::now();
+    let backwards = json!({"since": now, "until": now - chrono::Duration::hours(1)});
+    let problem =
+        assert_problem(app.post(&format!("/v1/webhooks/{id}/recover"), &backwards).await, 422, "validation_failed")
+            .await;
+    assert_eq!(problem["errors"][0]["field"], "since");
     let shown = json(app.get(&format!("/v1/webhooks/{id}")).await).await;
     assert_eq!(shown["url"], "http://127.0.0.1:9/hook", "a refused change leaves the endpoint as it was");
 }
@@ -189,4 +195,26 @@ async fn delivery_logs_belong_to_their_endpoint_and_tenant() {
     // Deleting the endpoint takes its log with it.
     assert_eq!(app.delete(&format!("/v1/webhooks/{first}")).await.status(), 204);
     assert_problem(app.get(&format!("/v1/webhooks/{first}/deliveries")).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn an_account_has_a_bounded_number_of_endpoints() {
+    let app = spawn_app().await;
+    for n in 0..shipgate::service::webhooks::MAX_ENDPOINTS {
+        create_endpoint(&app, &format!("http://127.0.0.1:9/hook{n}"), json!({})).await;
+    }
+    let r = app.post("/v1/webhooks", &json!({"url": "http://127.0.0.1:9/one-too-many"})).await;
+    let problem = assert_problem(r, 422, "webhook_limit_reached").await;
+    assert!(problem["detail"].as_str().unwrap().contains("50"), "{problem}");
+    // Another account is not affected.
+    let other = app.key_for("globex").await;
+    let r = app.post_as(&other, "/v1/webhooks", &json!({"url": "http://127.0.0.1:9/hook"})).await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .post(
+            &format!("/v1/webhooks/{}/recover", "wh_01jd8x5g2k3m4n5p6q7r8s9t0v"),
+            &json!({"since": chrono::Utc::now()}),
+        )
+        .await;
+    assert_problem(r, 404, "not_found").await;
 }
