@@ -35,6 +35,8 @@ pub enum Reply {
     Redirect(String),
     /// 200 with a body of this many bytes.
     Big(usize),
+    /// 200 with exactly these bytes (not necessarily UTF-8).
+    Raw(&'static [u8]),
 }
 
 /// Decides the answer from the request and how many times this webhook-id
@@ -124,5 +126,6 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
         Reply::Hold => std::future::pending::<Response>().await,
         Reply::Redirect(to) => (StatusCode::FOUND, [("location", to)]).into_response(),
         Reply::Big(size) => (StatusCode::OK, "x".repeat(size)).into_response(),
+        Reply::Raw(bytes) => (StatusCode::OK, bytes).into_response(),
     }
 }

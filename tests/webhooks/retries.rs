@@ -121,13 +121,14 @@ async fn redirects_slow_answers_and_big_answers_are_handled() {
     .await;
     let slow = Receiver::start(script(|_, _| Reply::Hold)).await;
     let big = Receiver::start(script(|_, _| Reply::Big(1024 * 1024))).await;
+    let binary = Receiver::start(script(|_, _| Reply::Raw(b"ok\0\xff\xfe done"))).await;
     let app = dispatching_app(|c| {
         c.webhook_timeout_secs = 1;
         c.webhook_lease_secs = 6;
     })
     .await;
     let mut first_attempts = Vec::new();
-    for receiver in [&redirecting, &slow, &big] {
+    for receiver in [&redirecting, &slow, &big, &binary] {
         let (id, _) = create_endpoint(&app, &receiver.url, json!({})).await;
         app.post(&format!("/v1/webhooks/{id}/test"), &json!({})).await;
         let delivery = eventually("a first attempt", WAIT, || async {
@@ -136,7 +137,7 @@ async fn redirects_slow_answers_and_big_answers_are_handled() {
         .await;
         first_attempts.push(detail(&app, &id, &delivery).await["attempt_log"][0].clone());
     }
-    let [redirect, timeout, large] = &first_attempts[..] else { unreachable!() };
+    let [redirect, timeout, large, raw] = &first_attempts[..] else { unreachable!() };
     assert_eq!(redirect["response_status"], 302);
     assert!(redirect["error"].as_str().unwrap().contains("redirects are not followed"), "{redirect}");
     assert!(target.requests().is_empty(), "the redirect was not followed");
@@ -146,6 +147,9 @@ async fn redirects_slow_answers_and_big_answers_are_handled() {
     assert_eq!(large["succeeded"], true);
     assert_eq!(large["response_truncated"], true);
     assert_eq!(large["response_body"].as_str().unwrap().len(), 64 * 1024);
+    // NUL and invalid UTF-8 in an answer are kept readable, never a broken record.
+    assert_eq!(raw["succeeded"], true, "{raw}");
+    assert_eq!(raw["response_body"], "ok\u{fffd}\u{fffd}\u{fffd} done");
 }
 
 #[tokio::test]
