@@ -66,11 +66,14 @@ impl Application {
         let http = UpstreamHttp::new(metrics.clone());
         let state = AppState::new(AppInner {
             config,
-            db,
+            db: db.clone(),
             secrets: SecretBox::new(&key),
             metrics,
             auth_cache: AuthCache::default(),
-            carriers: CarrierDeps { http },
+            carriers: CarrierDeps {
+                http,
+                reference_cache: std::sync::Arc::new(store::reference_cache::PgReferenceCache::new(db)),
+            },
             shutdown: CancellationToken::new(),
         });
         Ok(Application { state, listener })

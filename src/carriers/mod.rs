@@ -9,7 +9,10 @@ pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod lenient;
+pub mod reference_cache;
 pub mod registry;
+pub mod shipping;
 
 pub mod coursier_fr;
 pub mod ecotrack;
@@ -23,6 +26,7 @@ use crate::domain::CarrierKind;
 pub use capabilities::Capabilities;
 pub use context::{CallCtx, Priority};
 pub use error::CarrierError;
+pub use shipping::ShippingApi;
 
 /// What a successful credential check learned.
 #[derive(Debug, Clone, Default)]
@@ -41,4 +45,9 @@ pub trait Carrier: Send + Sync {
 
     /// Proves the credentials work with the cheapest authenticated call.
     async fn verify(&self, ctx: &CallCtx) -> Result<Verified, CarrierError>;
+
+    /// Quotes, bookings, labels, pickups…; `None` when the carrier has no shipping API.
+    fn shipping(&self) -> Option<&dyn ShippingApi> {
+        None
+    }
 }

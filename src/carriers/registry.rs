@@ -24,6 +24,8 @@ pub struct AccountConfig {
 #[derive(Clone)]
 pub struct CarrierDeps {
     pub http: UpstreamHttp,
+    /// Carrier reference data kept between calls (Ecotrack communes and fees).
+    pub reference_cache: Arc<dyn super::reference_cache::ReferenceCache>,
 }
 
 /// The base URL an account uses: its own, else the carrier's documented one.
@@ -71,12 +73,22 @@ pub fn build(account: &AccountConfig, deps: &CarrierDeps) -> Arc<dyn Carrier> {
         CarrierCredentials::Myflyingbox(c) => Arc::new(myflyingbox::MyFlyingBox {
             client: myflyingbox::client::Client { http, base_url, credentials: c.clone() },
         }),
-        CarrierCredentials::Ecourier(c) => {
-            Arc::new(ecourier::ECourier { client: ecourier::client::Client { http, base_url, credentials: c.clone() } })
-        }
-        CarrierCredentials::Ecotrack(c) => {
-            Arc::new(ecotrack::Ecotrack { client: ecotrack::client::Client { http, base_url, credentials: c.clone() } })
-        }
+        CarrierCredentials::Ecourier(c) => Arc::new(ecourier::ECourier {
+            client: ecourier::client::Client {
+                http,
+                base_url,
+                credentials: c.clone(),
+                settings: ecourier::settings::Settings::from_value(&account.settings),
+            },
+        }),
+        CarrierCredentials::Ecotrack(c) => Arc::new(ecotrack::Ecotrack {
+            client: ecotrack::client::Client {
+                http,
+                base_url,
+                credentials: c.clone(),
+                reference_cache: deps.reference_cache.clone(),
+            },
+        }),
         CarrierCredentials::CoursierFr(c) => Arc::new(coursier_fr::CoursierFr {
             client: coursier_fr::client::Client { http, base_url, credentials: c.clone() },
         }),

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod carrier_accounts;
 pub mod idempotency;
+pub mod reference_cache;
 pub mod tenants;
 
 use std::str::FromStr;

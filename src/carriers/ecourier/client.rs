@@ -18,6 +18,8 @@ pub struct Client {
     /// e.g. `http://post.example.e-courier.com/example/software/xml/ecJsonPost.asmx`.
     pub base_url: String,
     pub credentials: Credentials,
+    /// Services, billing code, zone and currency of this customer system.
+    pub settings: super::settings::Settings,
 }
 
 impl Client {
