@@ -7,8 +7,14 @@ pub mod extract;
 pub mod fallback;
 pub mod health;
 pub mod idempotency;
+pub mod locations;
+pub mod offers;
 pub mod openapi;
 pub mod pagination;
+pub mod pickups;
+pub mod quotes;
+pub mod shipment_actions;
+pub mod shipments;
 
 use std::time::Duration;
 
@@ -32,7 +38,13 @@ pub const REQUEST_ID: &str = "x-request-id";
 
 /// Routes under `/v1`, every one behind an API key.
 pub fn v1_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(carrier_accounts::routes())
+    OpenApiRouter::new()
+        .merge(carrier_accounts::routes())
+        .merge(quotes::routes())
+        .merge(offers::routes())
+        .merge(locations::routes())
+        .merge(shipments::routes())
+        .merge(pickups::routes())
 }
 
 /// Routes anyone may call (health, readiness, metrics).

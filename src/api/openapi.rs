@@ -18,6 +18,10 @@ use crate::error::{CarrierProblem, FieldError, Problem};
     components(schemas(Problem, FieldError, CarrierProblem)),
     tags(
         (name = "carrier-accounts", description = "Your accounts at each carrier, with encrypted credentials."),
+        (name = "quotes", description = "Prices from all your carriers at once; offers to book."),
+        (name = "shipments", description = "Bookings (never twice), labels, changes, cancellation, dispatch, notes and returns."),
+        (name = "pickups", description = "Trucks ordered for shipments booked with delayed pickup."),
+        (name = "locations", description = "Relay points, drop-off points and stop desks, as one location type."),
         (name = "operations", description = "Health, readiness and metrics."),
     )
 )]

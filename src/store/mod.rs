@@ -4,7 +4,12 @@
 pub mod api_keys;
 pub mod carrier_accounts;
 pub mod idempotency;
+pub mod labels;
+pub mod offers;
+pub mod pickups;
 pub mod reference_cache;
+pub mod shipment_queries;
+pub mod shipments;
 pub mod tenants;
 
 use std::str::FromStr;

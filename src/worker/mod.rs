@@ -2,6 +2,7 @@
 //! the shutdown token is cancelled, claiming work from Postgres so several
 //! replicas can share it.
 
+pub mod booking_recovery;
 pub mod janitor;
 
 use tokio::task::JoinHandle;
@@ -10,5 +11,5 @@ use crate::state::AppState;
 
 /// Starts every worker; the handles finish after `state.shutdown` fires.
 pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(janitor::run(state.clone()))]
+    vec![tokio::spawn(janitor::run(state.clone())), tokio::spawn(booking_recovery::run(state.clone()))]
 }
