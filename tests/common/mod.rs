@@ -6,6 +6,7 @@
 
 pub mod db;
 pub mod proxy;
+pub mod sandbox;
 
 use std::time::Duration;
 

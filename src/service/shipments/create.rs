@@ -195,9 +195,12 @@ async fn resolve(state: &AppState, tenant: TenantId, input: NewShipment) -> Resu
             return from_offer(record, input);
         }
     };
+    // A carrier choosing by itself must keep to the delivery asked for.
+    let mut filters = input.filters;
+    filters.delivery_type.get_or_insert(spec.options.delivery.kind);
     Ok(Target {
         account,
-        plan: BookingPlan { service: service.to_owned(), carrier_offer_id: None, filters: input.filters },
+        plan: BookingPlan { service: service.to_owned(), carrier_offer_id: None, filters },
         offer: None,
         price: None,
         spec,
