@@ -63,19 +63,31 @@ impl Sandboxed {
 pub fn account_bodies(base: &str) -> [(&'static str, Value); 4] {
     let demo = demo_credentials();
     [
-        ("myflyingbox", json!({"carrier": "myflyingbox", "name": "MFB sandbox",
+        (
+            "myflyingbox",
+            json!({"carrier": "myflyingbox", "name": "MFB sandbox",
             "credentials": {"login": demo.myflyingbox.login, "password": demo.myflyingbox.password},
-            "base_url": format!("{base}/myflyingbox/v2")})),
-        ("ecourier", json!({"carrier": "ecourier", "name": "e-Courier sandbox",
+            "base_url": format!("{base}/myflyingbox/v2")}),
+        ),
+        (
+            "ecourier",
+            json!({"carrier": "ecourier", "name": "e-Courier sandbox",
             "credentials": {"website": demo.ecourier.website, "username": demo.ecourier.username, "password": demo.ecourier.password},
             "base_url": format!("{base}/ecourier/{}/software/xml/ecJsonPost.asmx", demo.ecourier.website),
-            "settings": {"services": ["Standard", "Rush", "Economy"], "customer_code": "Alpha"}})),
-        ("ecotrack", json!({"carrier": "ecotrack", "name": "Ecotrack sandbox",
+            "settings": {"services": ["Standard", "Rush", "Economy"], "customer_code": "Alpha"}}),
+        ),
+        (
+            "ecotrack",
+            json!({"carrier": "ecotrack", "name": "Ecotrack sandbox",
             "credentials": {"api_token": demo.ecotrack.token},
-            "base_url": format!("{base}/ecotrack")})),
-        ("coursier_fr", json!({"carrier": "coursier_fr", "name": "Coursier.fr sandbox",
+            "base_url": format!("{base}/ecotrack")}),
+        ),
+        (
+            "coursier_fr",
+            json!({"carrier": "coursier_fr", "name": "Coursier.fr sandbox",
             "credentials": {"user": demo.coursier_fr.user, "api_key": demo.coursier_fr.apikey, "client_id": demo.coursier_fr.client_id},
-            "base_url": format!("{base}/coursier")})),
+            "base_url": format!("{base}/coursier")}),
+        ),
     ]
 }
 

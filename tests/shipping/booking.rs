@@ -24,10 +24,18 @@ async fn mfb_order(sb: &Sandboxed, id: &str) -> Value {
 #[tokio::test]
 async fn book_the_cheapest_offer_fetch_its_label_and_cancel_it() {
     let (app, sb) = setup().await;
-    let q = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel(), parcel()],
-        "carrier_accounts": [sb.myflyingbox], "filters": {"delivery_type": "home"}})).await;
+    let q = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel(), parcel()],
+        "carrier_accounts": [sb.myflyingbox], "filters": {"delivery_type": "home"}}),
+    )
+    .await;
     let cheapest = &q["offers"][0];
-    let shipment = book(&app, json!({"offer_id": cheapest["id"], "shipper": toulouse(), "recipient": nice(), "reference": "ORDER-1"})).await;
+    let shipment = book(
+        &app,
+        json!({"offer_id": cheapest["id"], "shipper": toulouse(), "recipient": nice(), "reference": "ORDER-1"}),
+    )
+    .await;
     let id = shipment["id"].as_str().unwrap();
     assert!(id.starts_with("shp_"));
     assert_eq!(shipment["carrier"], "myflyingbox");
@@ -88,13 +96,21 @@ async fn a_shipped_order_cannot_be_cancelled() {
 #[tokio::test]
 async fn cheapest_is_booked_by_my_flying_box_in_one_call_fastest_by_quote() {
     let (app, sb) = setup().await;
-    let expected = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "carrier_accounts": [sb.myflyingbox], "filters": {"delivery_type": "home"}})).await;
+    let expected = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "carrier_accounts": [sb.myflyingbox], "filters": {"delivery_type": "home"}}),
+    )
+    .await;
     let calls_before = sb.calls("myflyingbox", "POST /quotes").await;
     let shipment = book(&app, json!({"carrier_account": sb.myflyingbox, "service": "cheapest", "shipper": toulouse(), "recipient": nice(), "parcels": [parcel()]})).await;
     assert_eq!(shipment["service"]["code"], expected["offers"][0]["service"]["code"]);
     assert_eq!(sb.calls("myflyingbox", "POST /orders/automatic").await, 1);
-    assert_eq!(sb.calls("myflyingbox", "POST /quotes").await, calls_before, "orders/automatic quotes and orders in one call");
+    assert_eq!(
+        sb.calls("myflyingbox", "POST /quotes").await,
+        calls_before,
+        "orders/automatic quotes and orders in one call"
+    );
     assert_money(&shipment["price"]["total"]);
 
     // Fastest: shipgate quotes, then books the offer with the shortest delivery.
@@ -104,7 +120,9 @@ async fn cheapest_is_booked_by_my_flying_box_in_one_call_fastest_by_quote() {
     assert_eq!(sb.calls("myflyingbox", "POST /orders").await, 1);
 
     // Without an account, `cheapest` asks every carrier and books the best offer.
-    let any = book(&app, json!({"service": "cheapest", "shipper": toulouse(), "recipient": nice(), "parcels": [parcel()]})).await;
+    let any =
+        book(&app, json!({"service": "cheapest", "shipper": toulouse(), "recipient": nice(), "parcels": [parcel()]}))
+            .await;
     assert!(any["offer_id"].is_string());
 }
 
@@ -127,7 +145,10 @@ async fn customs_are_required_across_a_border_and_reach_the_carrier() {
     assert!(shipment["price"]["insurance"].is_object(), "{shipment}");
     let order = mfb_order(&sb, shipment["carrier_order_id"].as_str().unwrap()).await;
     let p = &order["parcels"][0];
-    assert_eq!((&p["value"], &p["currency"], &p["description"], &p["country_of_origin"]), (&json!("45"), &json!("EUR"), &json!("Books"), &json!("FR")));
+    assert_eq!(
+        (&p["value"], &p["currency"], &p["description"], &p["country_of_origin"]),
+        (&json!("45"), &json!("EUR"), &json!("Books"), &json!("FR"))
+    );
     assert_eq!((&p["shipper_reference"], &p["recipient_reference"]), (&json!("4684-0770"), &json!("AB-3072")));
     assert_eq!(order["thermal_labels"], true);
     assert_eq!(order["insure_shipment"], true);
@@ -149,7 +170,9 @@ async fn relay_points_and_drop_off_points_then_booking_to_a_relay() {
     let point = &points[0];
     assert_eq!(point["kind"], "relay_point");
     assert_eq!(point["carrier"], "myflyingbox");
-    assert!(point["name"].is_string() && point["address"]["city"] == "Nice" && point["address"]["postal_code"] == "06000");
+    assert!(
+        point["name"].is_string() && point["address"]["city"] == "Nice" && point["address"]["postal_code"] == "06000"
+    );
     assert!(point["coordinates"]["latitude"].is_number() && point["coordinates"]["longitude"].is_number());
     assert_eq!(point["opening_hours"][0], json!({"day": 1, "hours": "09:00-12:00 15:15-19:00"}));
     let near = json(app.get(&format!("/v1/offers/{oid}/delivery-locations?postal_code=06100&city=Nice")).await).await;
@@ -165,8 +188,12 @@ async fn relay_points_and_drop_off_points_then_booking_to_a_relay() {
     recipient.as_object_mut().unwrap().remove("street");
     let r = app.post("/v1/shipments", &json!({"offer_id": oid, "shipper": toulouse(), "recipient": recipient})).await;
     assert_problem(r, 422, "offer_mismatch").await;
-    let shipment = book(&app, json!({"offer_id": oid, "shipper": toulouse(), "recipient": recipient,
-        "options": {"delivery": {"type": "relay", "location_id": point["id"]}}})).await;
+    let shipment = book(
+        &app,
+        json!({"offer_id": oid, "shipper": toulouse(), "recipient": recipient,
+        "options": {"delivery": {"type": "relay", "location_id": point["id"]}}}),
+    )
+    .await;
     let order = mfb_order(&sb, shipment["carrier_order_id"].as_str().unwrap()).await;
     assert_eq!(order["recipient"]["location_code"], point["id"]);
     assert_eq!(shipment["options"]["delivery"], json!({"type": "relay", "location_id": point["id"]}));
@@ -181,9 +208,19 @@ async fn an_offer_books_only_the_quoted_shipment_and_only_while_valid() {
     elsewhere["postal_code"] = json!("06100");
     let r = app.post("/v1/shipments", &json!({"offer_id": offer, "shipper": toulouse(), "recipient": elsewhere})).await;
     assert_problem(r, 422, "offer_mismatch").await;
-    let r = app.post("/v1/shipments", &json!({"offer_id": offer, "shipper": toulouse(), "recipient": nice(), "parcels": [parcel(), parcel()]})).await;
+    let r = app
+        .post(
+            "/v1/shipments",
+            &json!({"offer_id": offer, "shipper": toulouse(), "recipient": nice(), "parcels": [parcel(), parcel()]}),
+        )
+        .await;
     assert_problem(r, 422, "offer_mismatch").await;
-    let r = app.post("/v1/shipments", &json!({"offer_id": offer, "carrier_account": sb.ecotrack, "shipper": toulouse(), "recipient": nice()})).await;
+    let r = app
+        .post(
+            "/v1/shipments",
+            &json!({"offer_id": offer, "carrier_account": sb.ecotrack, "shipper": toulouse(), "recipient": nice()}),
+        )
+        .await;
     assert_problem(r, 422, "offer_mismatch").await;
 
     // Expired offers are refused before the carrier is called.
@@ -214,11 +251,20 @@ async fn shipments_list_with_filters_and_cursor_pagination() {
 
     let by_ref = json(app.get("/v1/shipments?reference=A-2").await).await;
     assert_eq!(by_ref["data"].as_array().unwrap().len(), 1);
-    assert_eq!(json(app.get("/v1/shipments?status=booked&carrier=ecotrack").await).await["data"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json(app.get("/v1/shipments?status=booked&carrier=ecotrack").await).await["data"].as_array().unwrap().len(),
+        3
+    );
     assert_eq!(json(app.get("/v1/shipments?status=cancelled").await).await["data"], json!([]));
-    assert_eq!(json(app.get(&format!("/v1/shipments?carrier_account={}", sb.myflyingbox)).await).await["data"], json!([]));
+    assert_eq!(
+        json(app.get(&format!("/v1/shipments?carrier_account={}", sb.myflyingbox)).await).await["data"],
+        json!([])
+    );
     assert_eq!(json(app.get("/v1/shipments?created_from=2999-01-01T00:00:00Z").await).await["data"], json!([]));
-    assert_eq!(json(app.get("/v1/shipments?created_to=2999-01-01T00:00:00Z").await).await["data"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json(app.get("/v1/shipments?created_to=2999-01-01T00:00:00Z").await).await["data"].as_array().unwrap().len(),
+        3
+    );
     assert_problem(app.get("/v1/shipments?status=shipped").await, 400, "invalid_query").await;
     assert_problem(app.get("/v1/shipments?created_from=yesterday").await, 400, "invalid_query").await;
     assert_problem(app.get("/v1/shipments?cursor=shp_nope").await, 400, "invalid_query").await;

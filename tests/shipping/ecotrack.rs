@@ -68,12 +68,21 @@ async fn stop_desks_are_locations_and_book_as_relay_delivery() {
     assert!(all["data"].as_array().unwrap().len() > 58);
     let r = app.get(&format!("/v1/stop-desks?carrier_account={}&state=99", sb.ecotrack)).await;
     assert_problem(r, 422, "carrier_rejected").await;
-    assert_problem(app.get(&format!("/v1/stop-desks?carrier_account={}", sb.myflyingbox)).await, 422, "unsupported_by_carrier").await;
+    assert_problem(
+        app.get(&format!("/v1/stop-desks?carrier_account={}", sb.myflyingbox)).await,
+        422,
+        "unsupported_by_carrier",
+    )
+    .await;
     assert_problem(app.get("/v1/stop-desks").await, 400, "invalid_query").await;
 
     // The stop-desk offer lists the same desks as its delivery locations.
-    let q = crate::support::quote(&app, json!({"shipper": alger(), "recipient": {"country": "DZ", "state": "16", "city": "Kouba"},
-        "parcels": [crate::support::parcel()], "carrier_accounts": [sb.ecotrack]})).await;
+    let q = crate::support::quote(
+        &app,
+        json!({"shipper": alger(), "recipient": {"country": "DZ", "state": "16", "city": "Kouba"},
+        "parcels": [crate::support::parcel()], "carrier_accounts": [sb.ecotrack]}),
+    )
+    .await;
     let offer = q["offers"].as_array().unwrap().iter().find(|o| o["service"]["code"] == "stop_desk").unwrap();
     let listed = json(app.get(&format!("/v1/offers/{}/delivery-locations", offer["id"].as_str().unwrap())).await).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 3);
@@ -85,7 +94,11 @@ async fn stop_desks_are_locations_and_book_as_relay_delivery() {
     assert_eq!(shipment["service"]["code"], "stop_desk");
     let status: Value = reqwest::Client::new()
         .get(sb.url("/ecotrack/api/v1/get/orders/status"))
-        .query(&[("api_token", "sandbox-ecotrack-token"), ("trackings", shipment["carrier_order_id"].as_str().unwrap()), ("status", "all")])
+        .query(&[
+            ("api_token", "sandbox-ecotrack-token"),
+            ("trackings", shipment["carrier_order_id"].as_str().unwrap()),
+            ("status", "all"),
+        ])
         .send()
         .await
         .unwrap()
@@ -99,10 +112,9 @@ async fn stop_desks_are_locations_and_book_as_relay_delivery() {
 #[tokio::test]
 async fn communes_are_checked_against_reference_data_before_any_booking() {
     let (app, sb) = setup().await;
-    for (field, value, bad_field) in [
-        ("city", json!("Atlantis"), "recipient.city"),
-        ("state", json!("77"), "recipient.state"),
-    ] {
+    for (field, value, bad_field) in
+        [("city", json!("Atlantis"), "recipient.city"), ("state", json!("77"), "recipient.state")]
+    {
         let mut body = ecotrack_booking(&sb.ecotrack, "BAD");
         body["recipient"][field] = value;
         let problem = assert_problem(app.post("/v1/shipments", &body).await, 422, "carrier_rejected").await;
@@ -137,7 +149,14 @@ async fn update_and_delete_only_before_pickup() {
     let tracking = first["carrier_order_id"].as_str().unwrap().to_owned();
     let mut recipient = hydra();
     recipient["city"] = json!("cheraga");
-    let changed = json(app.patch(&format!("/v1/shipments/{id}"), &json!({"recipient": recipient, "cash_on_delivery": {"amount": "3000.00", "currency": "DZD"}})).await).await;
+    let changed = json(
+        app.patch(
+            &format!("/v1/shipments/{id}"),
+            &json!({"recipient": recipient, "cash_on_delivery": {"amount": "3000.00", "currency": "DZD"}}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(changed["options"]["cash_on_delivery"]["amount"], "3000.00", "{changed}");
     let listed: Value = reqwest::Client::new()
         .get(sb.url("/ecotrack/api/v1/get/orders"))
@@ -161,7 +180,12 @@ async fn update_and_delete_only_before_pickup() {
     app.post(&format!("/v1/shipments/{id}/ship"), &json!({})).await;
     sb.advance(4 * 3600).await;
     assert_problem(app.post(&format!("/v1/shipments/{id}/cancel"), &json!({})).await, 409, "carrier_refused").await;
-    assert_problem(app.patch(&format!("/v1/shipments/{id}"), &json!({"instructions": "x"})).await, 409, "carrier_refused").await;
+    assert_problem(
+        app.patch(&format!("/v1/shipments/{id}"), &json!({"instructions": "x"})).await,
+        409,
+        "carrier_refused",
+    )
+    .await;
     let orders = sb.orders("ecotrack").await;
     assert_eq!(sandbox_parcel(&orders, second["carrier_order_id"].as_str().unwrap())["state"], "vers_hub");
 }

@@ -24,7 +24,16 @@ async fn ecourier_order(sb: &Sandboxed, number: &str) -> Value {
         .await
         .unwrap();
     let guid = login["UserGUID"].as_str().unwrap().to_owned();
-    client.post(format!("{base}/GetJsonOrder")).header("UserGUID", guid).json(&json!({"OrderNumber": number})).send().await.unwrap().json().await.unwrap()
+    client
+        .post(format!("{base}/GetJsonOrder"))
+        .header("UserGUID", guid)
+        .json(&json!({"OrderNumber": number}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -35,7 +44,11 @@ async fn books_with_our_order_number_changes_and_cancels() {
     // Our reference is the OrderNumber: a lost answer can be found again with GetJsonOrder.
     assert_eq!(shipment["carrier_order_id"], shipment["carrier_reference"]);
     assert_eq!(shipment["parcels"][0]["tracking_number"], shipment["carrier_reference"]);
-    assert_eq!(shipment["price"]["total"], json!({"amount": "65.00", "currency": "USD"}), "Rush: $55 + $10 a piece, read back");
+    assert_eq!(
+        shipment["price"]["total"],
+        json!({"amount": "65.00", "currency": "USD"}),
+        "Rush: $55 + $10 a piece, read back"
+    );
     let number = shipment["carrier_order_id"].as_str().unwrap();
     let order = ecourier_order(&sb, number).await;
     assert_eq!(order["Order"]["@OrderNumber"], number);
@@ -44,7 +57,10 @@ async fn books_with_our_order_number_changes_and_cancels() {
 
     let mut recipient = ecourier_booking(&sb.ecourier, "Rush")["recipient"].clone();
     recipient["street"] = json!("100 Main St");
-    let changed = json(app.patch(&format!("/v1/shipments/{id}"), &json!({"recipient": recipient, "instructions": "Front desk"})).await).await;
+    let changed = json(
+        app.patch(&format!("/v1/shipments/{id}"), &json!({"recipient": recipient, "instructions": "Front desk"})).await,
+    )
+    .await;
     assert_eq!(changed["recipient"]["street"], "100 Main St");
     assert_eq!(changed["options"]["instructions"], "Front desk");
     let order = ecourier_order(&sb, number).await;

@@ -22,12 +22,16 @@ async fn same_key_replays_other_body_is_refused_concurrent_duplicate_conflicts()
     assert_eq!(json(replay).await, first);
     let mut other = body.clone();
     other["reference"] = json!("IDEM-2");
-    assert_problem(post_with_key(&app, "/v1/shipments", "order-1042", &other).await, 422, "idempotency_key_reused").await;
+    assert_problem(post_with_key(&app, "/v1/shipments", "order-1042", &other).await, 422, "idempotency_key_reused")
+        .await;
     assert_eq!(sb.calls("ecotrack", "POST /api/v1/create/order").await, 1);
 
     // Two requests with one key at once: one books, the other is told to wait.
     sb.faults("ecotrack", json!({"latency_ms": 1500})).await;
-    let (a, b) = tokio::join!(post_with_key(&app, "/v1/shipments", "order-1043", &other), post_with_key(&app, "/v1/shipments", "order-1043", &other));
+    let (a, b) = tokio::join!(
+        post_with_key(&app, "/v1/shipments", "order-1043", &other),
+        post_with_key(&app, "/v1/shipments", "order-1043", &other)
+    );
     let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [201, 409]);
@@ -82,9 +86,13 @@ async fn a_lost_my_flying_box_answer_needs_attention_and_is_never_resent() {
     let (app, sb) = setup().await;
     let body = json!({"carrier_account": sb.myflyingbox, "service": "ups_standard", "shipper": toulouse(), "recipient": nice(), "parcels": [parcel(), parcel()]});
     sb.faults("myflyingbox", json!({"lose_create_answers": 1})).await;
-    let problem = assert_problem(post_with_key(&app, "/v1/shipments", "mfb-lost", &body).await, 503, "carrier_outcome_unknown").await;
+    let problem =
+        assert_problem(post_with_key(&app, "/v1/shipments", "mfb-lost", &body).await, 503, "carrier_outcome_unknown")
+            .await;
     let id = problem["shipment_id"].as_str().unwrap().to_owned();
-    let problem = assert_problem(post_with_key(&app, "/v1/shipments", "mfb-lost", &body).await, 409, "booking_needs_attention").await;
+    let problem =
+        assert_problem(post_with_key(&app, "/v1/shipments", "mfb-lost", &body).await, 409, "booking_needs_attention")
+            .await;
     assert_eq!(problem["shipment_id"], id.as_str());
     let shipment = json(app.get(&format!("/v1/shipments/{id}")).await).await;
     assert_eq!(shipment["status"], "needs_attention");
@@ -99,7 +107,11 @@ async fn a_lost_my_flying_box_answer_needs_attention_and_is_never_resent() {
     let order = orders[0]["id"].as_str().unwrap();
     let r = app.post(&format!("/v1/shipments/{id}/resolve"), &json!({"outcome": "booked"})).await;
     assert_problem(r, 422, "validation_failed").await;
-    let resolved = json(app.post(&format!("/v1/shipments/{id}/resolve"), &json!({"outcome": "booked", "carrier_order_id": order})).await).await;
+    let resolved = json(
+        app.post(&format!("/v1/shipments/{id}/resolve"), &json!({"outcome": "booked", "carrier_order_id": order}))
+            .await,
+    )
+    .await;
     assert_eq!(resolved["status"], "booked");
     assert_eq!(resolved["parcels"][1]["tracking_number"], order);
     let r = app.post(&format!("/v1/shipments/{id}/resolve"), &json!({"outcome": "not_booked"})).await;
@@ -112,7 +124,12 @@ async fn a_lost_my_flying_box_answer_needs_attention_and_is_never_resent() {
 async fn the_recovery_worker_finds_a_lost_booking_without_any_retry() {
     let (app, sb) = setup().await;
     sb.faults("ecotrack", json!({"lose_create_answers": 1})).await;
-    let problem = assert_problem(post_with_key(&app, "/v1/shipments", "w-1", &ecotrack_booking(&sb.ecotrack, "W-1")).await, 503, "carrier_outcome_unknown").await;
+    let problem = assert_problem(
+        post_with_key(&app, "/v1/shipments", "w-1", &ecotrack_booking(&sb.ecotrack, "W-1")).await,
+        503,
+        "carrier_outcome_unknown",
+    )
+    .await;
     let id = problem["shipment_id"].as_str().unwrap().to_owned();
     let pass = recovery::run_once(&app.state).await.unwrap();
     assert_eq!(pass, recovery::Pass { booked: 1, ..Default::default() });
@@ -137,7 +154,9 @@ async fn a_request_that_never_arrived_is_not_booked_until_retried() {
     warm_ecotrack_cache(&app, &sb).await;
     sb.faults("ecotrack", json!({"drop_rate": 1.0})).await;
     let body = ecotrack_booking(&sb.ecotrack, "DROP-1");
-    let problem = assert_problem(post_with_key(&app, "/v1/shipments", "drop-1", &body).await, 503, "carrier_outcome_unknown").await;
+    let problem =
+        assert_problem(post_with_key(&app, "/v1/shipments", "drop-1", &body).await, 503, "carrier_outcome_unknown")
+            .await;
     let id = problem["shipment_id"].as_str().unwrap().to_owned();
     sb.admin_put("/faults/ecotrack", json!({})).await;
     // The worker looks, finds nothing, and books nothing itself.
@@ -176,7 +195,9 @@ async fn carrier_failures_and_unreadable_answers_are_retried_on_the_same_shipmen
     // An unreadable 200: the order may exist, so the retry looks before it books.
     sb.faults("ecotrack", json!({"malformed_rate": 1.0})).await;
     let body = ecotrack_booking(&sb.ecotrack, "GARBLED-1");
-    let problem = assert_problem(post_with_key(&app, "/v1/shipments", "garbled-1", &body).await, 502, "carrier_bad_response").await;
+    let problem =
+        assert_problem(post_with_key(&app, "/v1/shipments", "garbled-1", &body).await, 502, "carrier_bad_response")
+            .await;
     let id = problem["shipment_id"].as_str().unwrap().to_owned();
     assert_eq!(json(app.get(&format!("/v1/shipments/{id}")).await).await["status"], "booking");
     sb.admin_put("/faults/ecotrack", json!({})).await;

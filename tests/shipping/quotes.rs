@@ -49,7 +49,8 @@ async fn quotes_all_carriers_at_once_and_lists_the_ones_that_fail() {
     }
     // My Flying Box sends the split: before tax, tax and total (its amount_in_cents, exactly).
     let mfb = offers.iter().find(|o| o["carrier"] == "myflyingbox" && o["service"]["code"] == "ups_standard").unwrap();
-    let (before, tax, total) = (&mfb["price"]["before_tax"]["amount"], &mfb["price"]["tax"]["amount"], &mfb["price"]["total"]["amount"]);
+    let (before, tax, total) =
+        (&mfb["price"]["before_tax"]["amount"], &mfb["price"]["tax"]["amount"], &mfb["price"]["total"]["amount"]);
     let cents = |v: &Value| (v.as_str().unwrap().parse::<f64>().unwrap() * 100.0).round() as i64;
     assert_eq!(cents(before) + cents(tax), cents(total), "{mfb}");
     assert_eq!(mfb["delivery_estimate"], json!({"kind": "hours", "min_hours": 48, "max_hours": 72}));
@@ -73,8 +74,12 @@ async fn quotes_all_carriers_at_once_and_lists_the_ones_that_fail() {
 #[tokio::test]
 async fn declared_value_prices_insurance_as_its_own_line() {
     let (app, sb) = setup().await;
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "declared_value": {"amount": "1000.00", "currency": "EUR"}, "carrier_accounts": [sb.myflyingbox]})).await;
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "declared_value": {"amount": "1000.00", "currency": "EUR"}, "carrier_accounts": [sb.myflyingbox]}),
+    )
+    .await;
     let offers = body["offers"].as_array().unwrap();
     assert!(!offers.is_empty());
     for offer in offers {
@@ -89,14 +94,23 @@ async fn declared_value_prices_insurance_as_its_own_line() {
 async fn filters_and_sort_reach_my_flying_box_and_apply_to_everyone() {
     let (app, sb) = setup().await;
     // Carrier networks filter: My Flying Box filters upstream, e-Courier offers are dropped locally.
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "carrier_accounts": [sb.myflyingbox, sb.ecourier], "filters": {"carriers": ["colissimo", "chronopost"]}})).await;
-    let codes: Vec<&str> = body["offers"].as_array().unwrap().iter().map(|o| o["service"]["carrier_code"].as_str().unwrap()).collect();
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "carrier_accounts": [sb.myflyingbox, sb.ecourier], "filters": {"carriers": ["colissimo", "chronopost"]}}),
+    )
+    .await;
+    let codes: Vec<&str> =
+        body["offers"].as_array().unwrap().iter().map(|o| o["service"]["carrier_code"].as_str().unwrap()).collect();
     assert!(!codes.is_empty() && codes.iter().all(|c| *c == "colissimo" || *c == "chronopost"), "{codes:?}");
 
     // Relay delivery only (applied locally), fastest first.
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "filters": {"delivery_type": "relay"}, "sort": {"by": "speed"}})).await;
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "filters": {"delivery_type": "relay"}, "sort": {"by": "speed"}}),
+    )
+    .await;
     let offers = body["offers"].as_array().unwrap();
     assert!(!offers.is_empty());
     assert!(offers.iter().all(|o| o["delivery_type"] == "relay"));
@@ -104,15 +118,34 @@ async fn filters_and_sort_reach_my_flying_box_and_apply_to_everyone() {
     assert!(hours.windows(2).all(|w| w[0] <= w[1]), "{hours:?}");
 
     // Price, most expensive first; carriers' networks sorted by name.
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "carrier_accounts": [sb.myflyingbox], "sort": {"by": "price", "order": "desc"}})).await;
-    let totals: Vec<f64> = body["offers"].as_array().unwrap().iter().map(|o| o["price"]["total"]["amount"].as_str().unwrap().parse().unwrap()).collect();
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "carrier_accounts": [sb.myflyingbox], "sort": {"by": "price", "order": "desc"}}),
+    )
+    .await;
+    let totals: Vec<f64> = body["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["price"]["total"]["amount"].as_str().unwrap().parse().unwrap())
+        .collect();
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "sort": {"by": "carrier"}})).await;
-    let networks: Vec<&str> = body["offers"].as_array().unwrap().iter().map(|o| o["service"]["carrier_code"].as_str().unwrap()).collect();
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "sort": {"by": "carrier"}}),
+    )
+    .await;
+    let networks: Vec<&str> =
+        body["offers"].as_array().unwrap().iter().map(|o| o["service"]["carrier_code"].as_str().unwrap()).collect();
     assert!(networks.windows(2).all(|w| w[0] <= w[1]), "{networks:?}");
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "sort": {"by": "delivery_type"}})).await;
-    let types: Vec<&str> = body["offers"].as_array().unwrap().iter().map(|o| o["delivery_type"].as_str().unwrap()).collect();
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "sort": {"by": "delivery_type"}}),
+    )
+    .await;
+    let types: Vec<&str> =
+        body["offers"].as_array().unwrap().iter().map(|o| o["delivery_type"].as_str().unwrap()).collect();
     assert!(types.windows(2).all(|w| w[0] <= w[1]), "{types:?}");
 }
 
@@ -121,8 +154,12 @@ async fn a_slow_carrier_misses_its_deadline_without_holding_the_others() {
     let (app, sb) = setup().await;
     sb.faults("ecourier", json!({"latency_ms": 4000})).await;
     let started = Instant::now();
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "deadline_ms": 1000,
-        "carrier_accounts": [sb.myflyingbox, sb.ecourier]})).await;
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "deadline_ms": 1000,
+        "carrier_accounts": [sb.myflyingbox, sb.ecourier]}),
+    )
+    .await;
     // Loose bound: the slow carrier's 4 s are not waited for.
     assert!(started.elapsed().as_millis() < 3500, "{:?}", started.elapsed());
     assert!(carriers_of(&body["offers"]).iter().all(|c| c == "myflyingbox"));
@@ -154,8 +191,12 @@ async fn algerian_quotes_come_from_ecotrack_fees_cached_once() {
 #[tokio::test]
 async fn carriers_without_quotes_answer_unsupported_and_unknown_accounts_404() {
     let (app, sb) = setup().await;
-    let body = quote(&app, json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
-        "carrier_accounts": [sb.coursier_fr, sb.myflyingbox]})).await;
+    let body = quote(
+        &app,
+        json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()],
+        "carrier_accounts": [sb.coursier_fr, sb.myflyingbox]}),
+    )
+    .await;
     assert_eq!(body["errors"][0]["carrier"], "coursier_fr");
     assert_eq!(body["errors"][0]["error"]["code"], "unsupported_by_carrier");
     assert!(!body["offers"].as_array().unwrap().is_empty());
@@ -163,7 +204,9 @@ async fn carriers_without_quotes_answer_unsupported_and_unknown_accounts_404() {
     let other = app.key_for("someone-else").await;
     let r = app.post_as(&other, "/v1/quotes", &json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()], "carrier_accounts": [sb.myflyingbox]})).await;
     assert_problem(r, 404, "not_found").await;
-    let r = app.post_as(&other, "/v1/quotes", &json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()]})).await;
+    let r = app
+        .post_as(&other, "/v1/quotes", &json!({"shipper": toulouse(), "recipient": nice(), "parcels": [parcel()]}))
+        .await;
     assert_problem(r, 422, "no_quoting_accounts").await;
     let offer = body["offers"][0]["id"].as_str().unwrap();
     assert_problem(app.get_as(&other, &format!("/v1/offers/{offer}")).await, 404, "not_found").await;

@@ -125,19 +125,22 @@ impl ShippingApi for ECourier {
         let guid = self.guid(ctx).await?;
         let services = &self.client.settings.services;
         let answers = join_all(services.iter().map(|s| self.quote_service(ctx, &guid, &spec, s))).await;
-        // A service this customer does not run answers -4: skip it, unless none answers.
+        // A service this customer does not run answers -4: skip it, unless none
+        // answers. Anything else (down, throttled, unreadable) fails the quote:
+        // a partial list would hide missing services.
         let mut offers = Vec::new();
-        let mut first_error = None;
+        let mut refused = None;
         for answer in answers {
             match answer {
                 Ok(offer) => offers.push(offer),
-                Err(e) => {
+                Err(e @ CarrierError::Rejected { .. }) => {
                     tracing::info!(error = %e, "e-Courier service not quoted");
-                    first_error.get_or_insert(e);
+                    refused.get_or_insert(e);
                 }
+                Err(e) => return Err(e),
             }
         }
-        match (offers.is_empty(), first_error) {
+        match (offers.is_empty(), refused) {
             (true, Some(e)) => Err(e),
             _ => Ok(offers),
         }
