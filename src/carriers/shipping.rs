@@ -67,7 +67,7 @@ pub struct Booked {
 /// The outcome of looking for a booking by our reference.
 #[derive(Debug, Clone)]
 pub enum Lookup {
-    Found(Booked),
+    Found(Box<Booked>),
     /// The carrier has no order with this reference: nothing was booked.
     Absent,
     /// The carrier offers no way to search (why, for the merchant).

@@ -217,18 +217,19 @@ async fn ecotrack_errors() {
     )
     .await;
     assert_eq!(p["carrier"]["message"], "Commande introuvable");
-    // 500 / 503.
+    // 500 / 503 (a fresh account: its reference data is not cached yet, so the quote calls out).
+    let ecotrack = json!({"carrier": "ecotrack", "name": "t", "credentials": {"api_token": "sandbox-ecotrack-token"}, "base_url": sb.url("/ecotrack")});
     sb.faults("ecotrack", json!({"fail_next": 1})).await;
-    let e = quote_error(&app, &sb.ecotrack, alger(), dz.clone()).await;
+    let e = quote_error(&app, &account(&app, ecotrack.clone()).await, alger(), dz.clone()).await;
     assert_eq!(e["code"], "carrier_unavailable");
     assert!(matches!(e["carrier"]["http_status"].as_u64(), Some(500 | 503)));
     // Unreadable.
     sb.faults("ecotrack", json!({"malformed_rate": 1.0})).await;
-    assert_eq!(quote_error(&app, &sb.ecotrack, alger(), dz.clone()).await["code"], "carrier_bad_response");
+    assert_eq!(quote_error(&app, &account(&app, ecotrack.clone()).await, alger(), dz.clone()).await["code"], "carrier_bad_response");
     sb.admin_put("/faults/ecotrack", json!({})).await;
     // 429 Too Many Attempts, with Retry-After.
     sb.admin_put("/ratelimits", json!({"ecotrack": {"per_minute": 1}})).await;
-    let fresh = account(&app, json!({"carrier": "ecotrack", "name": "t2", "credentials": {"api_token": "sandbox-ecotrack-token"}, "base_url": sb.url("/ecotrack")})).await;
+    let fresh = account(&app, ecotrack).await;
     let e = quote_error(&app, &fresh, alger(), dz).await;
     assert_eq!(e["code"], "upstream_rate_limited");
     assert!(e["retry_after"].as_u64().unwrap() >= 1);

@@ -22,6 +22,7 @@ async fn books_dispatches_prints_and_follows_up() {
     assert!(tracking.starts_with("EC"), "{tracking}");
     assert_eq!(shipment["parcels"][0]["tracking_number"], tracking);
     assert_eq!(shipment["service"]["code"], "home");
+    assert_eq!(shipment["price"]["total"], json!({"amount": "400.00", "currency": "DZD"}), "Alger's home tariff");
     assert_eq!(sb.orders("ecotrack").await.len(), 1);
 
     let label = app.get(&format!("/v1/shipments/{id}/label")).await;
@@ -208,6 +209,7 @@ async fn batch_books_many_in_one_call_with_results_per_item() {
     let results = json(r).await["results"].as_array().unwrap().clone();
     assert_eq!(results.len(), 4);
     assert_eq!(results[0]["shipment"]["status"], "booked");
+    assert_eq!(results[0]["shipment"]["price"]["total"]["currency"], "DZD");
     assert_eq!(results[1]["error"]["code"], "carrier_rejected");
     assert_eq!(results[1]["error"]["errors"][0]["field"], "recipient.city");
     assert_eq!(results[2]["shipment"]["status"], "booked");

@@ -233,6 +233,13 @@ pub fn booked(tracking: String, desk: bool, parcels: usize) -> Booked {
     }
 }
 
+/// The tariff of a delivery to this wilaya, as the booking's price.
+pub fn tariff(fees: &super::wire_reference::Fees, wilaya: &str, desk: bool) -> Option<PriceBreakdown> {
+    let fee = fees.livraison.iter().find(|f| f.wilaya_id.trim() == wilaya.trim())?;
+    let text = if desk { fee.tarif_stopdesk.as_deref() } else { fee.tarif.as_deref() }?;
+    dzd(text).map(|price| PriceBreakdown { before_tax: price, tax: None, total: price })
+}
+
 pub fn listed_booked(order: ListedOrder, parcels: usize) -> Booked {
     let desk = order.stop_desk.as_deref() == Some("1");
     let mut b = booked(order.tracking, desk, parcels);

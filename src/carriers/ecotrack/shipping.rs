@@ -58,24 +58,54 @@ fn rejected_item(
     CarrierError::Rejected { carrier: KIND, said, fields }
 }
 
+/// One Ecotrack request: where, with which query and form fields.
+struct Request<'a> {
+    operation: &'static str,
+    method: Method,
+    path: &'a str,
+    query: &'a [(&'a str, &'a str)],
+    form: Option<&'a OrderFields>,
+}
+
+impl<'a> Request<'a> {
+    fn new(operation: &'static str, method: Method, path: &'a str, query: &'a [(&'a str, &'a str)]) -> Self {
+        Request { operation, method, path, query, form: None }
+    }
+
+    fn form(mut self, fields: &'a OrderFields) -> Self {
+        self.form = Some(fields);
+        self
+    }
+}
+
 impl Ecotrack {
+    /// The wilaya's tariff (cached); the order exists already, so no failure here is fatal.
+    async fn price(
+        &self,
+        ctx: &CallCtx,
+        fields: &OrderFields,
+        desk: bool,
+    ) -> Option<crate::domain::offer::PriceBreakdown> {
+        let fees =
+            self.fees(ctx).await.inspect_err(|e| tracing::warn!(error = %e, "Ecotrack fees unavailable")).ok()?;
+        mapping::tariff(&fees, fields.code_wilaya.as_deref()?, desk)
+    }
+
     async fn call(
         &self,
         ctx: &CallCtx,
-        operation: &'static str,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        form: Option<&OrderFields>,
+        request: Request<'_>,
         safety: Safety,
     ) -> Result<UpstreamResponse, CarrierError> {
-        let mut builder = self.client.http.client().request(method, self.client.url(path)).query(query);
-        if let Some(fields) = form {
+        let mut builder =
+            self.client.http.client().request(request.method, self.client.url(request.path)).query(request.query);
+        if let Some(fields) = request.form {
             builder = builder.form(fields);
         }
-        self.client.send(ctx, operation, builder, TokenIn::Header, safety).await
+        self.client.send(ctx, request.operation, builder, TokenIn::Header, safety).await
     }
 
+    /// An unsafe call on one order (`?tracking=`), `success: false` mapped.
     async fn on_order(
         &self,
         ctx: &CallCtx,
@@ -86,7 +116,9 @@ impl Ecotrack {
         form: Option<&OrderFields>,
     ) -> Result<serde_json::Value, CarrierError> {
         let query = [("tracking", order.carrier_order_id)];
-        let response = self.call(ctx, operation, method, path, &query, form, Safety::Unsafe).await?;
+        let mut request = Request::new(operation, method, path, &query);
+        request.form = form;
+        let response = self.call(ctx, request, Safety::Unsafe).await?;
         succeeded(&response)
     }
 }
@@ -123,12 +155,14 @@ impl ShippingApi for Ecotrack {
         let communes = self.communes(ctx).await?;
         let fields = order_fields(request.spec, &request.service, request.carrier_reference, &communes)?;
         let desk = wants_desk(request.spec, &request.service)?;
-        let response =
-            self.call(ctx, "create_order", Method::POST, "create/order", &[], Some(&fields), Safety::Unsafe).await?;
+        let create = Request::new("create_order", Method::POST, "create/order", &[]).form(&fields);
+        let response = self.call(ctx, create, Safety::Unsafe).await?;
         let created: Created = serde_json::from_slice(&response.body).map_err(|e| unreadable(&response, e))?;
         match (created.success, created.tracking) {
             (true, Some(tracking)) if !tracking.trim().is_empty() => {
-                Ok(mapping::booked(tracking, desk, request.spec.parcels.len()))
+                let mut booked = mapping::booked(tracking, desk, request.spec.parcels.len());
+                booked.price = self.price(ctx, &fields, desk).await;
+                Ok(booked)
             }
             (true, _) => Err(CarrierError::bad_response(KIND, "order created without a tracking")),
             (false, _) => Err(rejected_item(created.message, None)),
@@ -143,9 +177,11 @@ impl ShippingApi for Ecotrack {
         let communes = self.communes(ctx).await?;
         let mut results: Vec<Option<Result<Booked, CarrierError>>> = Vec::with_capacity(requests.len());
         let mut orders = std::collections::BTreeMap::new();
+        let mut wilayas = std::collections::HashMap::new();
         for (i, request) in requests.iter().enumerate() {
             match order_fields(request.spec, &request.service, request.carrier_reference, &communes) {
                 Ok(fields) => {
+                    wilayas.insert(i, fields.code_wilaya.clone().unwrap_or_default());
                     orders.insert(i.to_string(), fields);
                     results.push(None);
                 }
@@ -158,13 +194,16 @@ impl ShippingApi for Ecotrack {
             let response = self.client.send(ctx, "create_orders", builder, TokenIn::Header, Safety::Unsafe).await?;
             let mut answer: BulkCreated =
                 serde_json::from_slice(&response.body).map_err(|e| unreadable(&response, e))?;
+            let fees = self.fees(ctx).await.ok();
             for (i, slot) in results.iter_mut().enumerate().filter(|(_, s)| s.is_none()) {
                 let request = &requests[i];
                 *slot = Some(match answer.results.remove(&i.to_string()) {
                     Some(r) if r.success => match r.tracking.filter(|t| !t.trim().is_empty()) {
                         Some(t) => {
                             let desk = wants_desk(request.spec, &request.service)?;
-                            Ok(mapping::booked(t, desk, request.spec.parcels.len()))
+                            let mut booked = mapping::booked(t, desk, request.spec.parcels.len());
+                            booked.price = fees.as_ref().and_then(|f| mapping::tariff(f, &wilayas[&i], desk));
+                            Ok(booked)
                         }
                         None => Err(CarrierError::bad_response(KIND, "bulk result without a tracking")),
                     },
@@ -188,14 +227,15 @@ impl ShippingApi for Ecotrack {
         loop {
             let number = page.to_string();
             let query = [("page", number.as_str()), ("start_date", start.as_str()), ("end_date", end.as_str())];
-            let response = self.call(ctx, "find_order", Method::GET, "get/orders", &query, None, Safety::Safe).await?;
+            let response =
+                self.call(ctx, Request::new("find_order", Method::GET, "get/orders", &query), Safety::Safe).await?;
             let listed: OrdersPage = serde_json::from_slice(&response.body).map_err(|e| unreadable(&response, e))?;
             let found = listed
                 .data
                 .into_iter()
                 .find(|o| o.reference.as_deref().is_some_and(|r| r == ours || r.starts_with(&format!("{ours}-"))));
             if let Some(order) = found {
-                return Ok(Lookup::Found(mapping::listed_booked(order, request.spec.parcels.len())));
+                return Ok(Lookup::Found(Box::new(mapping::listed_booked(order, request.spec.parcels.len()))));
             }
             let last = listed.last_page.unwrap_or(1).max(1);
             if page >= last {
@@ -210,7 +250,8 @@ impl ShippingApi for Ecotrack {
 
     async fn label(&self, ctx: &CallCtx, order: OrderRef<'_>) -> Result<Label, CarrierError> {
         let query = [("tracking", order.carrier_order_id)];
-        let response = self.call(ctx, "label", Method::GET, "get/order/label", &query, None, Safety::Safe).await?;
+        let response =
+            self.call(ctx, Request::new("label", Method::GET, "get/order/label", &query), Safety::Safe).await?;
         if response.body.starts_with(b"%PDF") {
             return Ok(Label { content_type: "application/pdf".into(), content: response.body.clone() });
         }
@@ -264,13 +305,14 @@ impl ShippingApi for Ecotrack {
 
     async fn add_note(&self, ctx: &CallCtx, order: OrderRef<'_>, text: &str) -> Result<(), CarrierError> {
         let query = [("tracking", order.carrier_order_id), ("content", text)];
-        let response = self.call(ctx, "add_note", Method::POST, "add/maj", &query, None, Safety::Unsafe).await?;
+        let response =
+            self.call(ctx, Request::new("add_note", Method::POST, "add/maj", &query), Safety::Unsafe).await?;
         succeeded(&response).map(|_| ())
     }
 
     async fn notes(&self, ctx: &CallCtx, order: OrderRef<'_>) -> Result<Vec<CarrierNote>, CarrierError> {
         let query = [("tracking", order.carrier_order_id)];
-        let response = self.call(ctx, "notes", Method::GET, "get/maj", &query, None, Safety::Safe).await?;
+        let response = self.call(ctx, Request::new("notes", Method::GET, "get/maj", &query), Safety::Safe).await?;
         let value = succeeded(&response)?;
         let notes: Vec<Note> = serde_json::from_value(value).map_err(|e| unreadable(&response, e))?;
         Ok(notes.into_iter().map(CarrierNote::from).collect())

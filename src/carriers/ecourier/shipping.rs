@@ -171,7 +171,7 @@ impl ShippingApi for ECourier {
 
     async fn find_booking(&self, ctx: &CallCtx, request: &BookingRequest<'_>) -> Result<Lookup, CarrierError> {
         match self.read_order(ctx, request.carrier_reference, request.spec.parcels.len()).await {
-            Ok(booked) => Ok(Lookup::Found(booked)),
+            Ok(booked) => Ok(Lookup::Found(Box::new(booked))),
             Err(CarrierError::NotFound { .. }) => Ok(Lookup::Absent),
             Err(e) => Err(e),
         }

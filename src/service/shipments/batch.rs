@@ -161,7 +161,7 @@ pub async fn create_batch(
     for ((index, row), answer) in rows.iter().zip(answers) {
         let result = match booking::record(state, row, answer).await? {
             Outcome::Booked(row) => {
-                BatchResult { index: *index, shipment: Some(view_one(state, row).await?), error: None }
+                BatchResult { index: *index, shipment: Some(view_one(state, *row).await?), error: None }
             }
             Outcome::Failed(e) => BatchResult { index: *index, shipment: None, error: Some(e.to_problem()) },
         };

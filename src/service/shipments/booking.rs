@@ -48,7 +48,7 @@ pub fn plan_of(row: &ShipmentRow) -> Result<BookingPlan, ApiError> {
 
 /// What became of a booking attempt.
 pub enum Outcome {
-    Booked(ShipmentRow),
+    Booked(Box<ShipmentRow>),
     /// Answered with an error for the client (the row says the rest).
     Failed(ApiError),
 }
@@ -138,7 +138,7 @@ pub async fn record(
         Ok(booked) => {
             // Crash tests: the carrier has the order, shipgate has not recorded it.
             failpoint::hit(failpoint::AFTER_CARRIER_CREATE);
-            return Ok(Outcome::Booked(record_booked(state, row, &booked).await?));
+            return Ok(Outcome::Booked(Box::new(record_booked(state, row, &booked).await?)));
         }
         Err(e) => e,
     };

@@ -266,7 +266,7 @@ pub async fn create(
 
 async fn finish(state: &AppState, outcome: Outcome) -> Result<(StatusCode, Shipment), ApiError> {
     match outcome {
-        Outcome::Booked(row) => Ok((StatusCode::CREATED, view_one(state, row).await?)),
+        Outcome::Booked(row) => Ok((StatusCode::CREATED, view_one(state, *row).await?)),
         Outcome::Failed(error) => Err(error),
     }
 }
