@@ -62,3 +62,12 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (tenant_id, key)
 );
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+-- Session tokens some carriers issue (e-Courier's UserGUID), encrypted like
+-- credentials, one per account, shared by every replica.
+CREATE TABLE carrier_sessions (
+    account_id    uuid PRIMARY KEY REFERENCES carrier_accounts(id) ON DELETE CASCADE,
+    token_enc     bytea NOT NULL,
+    issued_at     timestamptz NOT NULL DEFAULT now(),
+    last_used_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -14,7 +15,9 @@ use crate::carriers::http::UpstreamHttp;
 use crate::carriers::registry::CarrierDeps;
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, SecretBox};
+use crate::domain::CarrierKind;
 use crate::state::{AppInner, AppState};
+use crate::store::carrier_sessions::PgSessionStore;
 use crate::store::{self, StartupError};
 use crate::telemetry::Metrics;
 use crate::worker;
@@ -64,16 +67,18 @@ impl Application {
             .map_err(|source| BuildError::Bind { addr: config.listen, source })?;
         let metrics = Metrics::new();
         let http = UpstreamHttp::new(metrics.clone());
+        let secrets = SecretBox::new(&key);
+        let sessions =
+            Arc::new(PgSessionStore { db: db.clone(), secrets: secrets.clone(), carrier: CarrierKind::Ecourier });
+        let reference_cache = Arc::new(store::reference_cache::PgReferenceCache::new(db.clone()));
+        let carriers = CarrierDeps { http, sessions, ecourier_locks: Default::default(), reference_cache };
         let state = AppState::new(AppInner {
             config,
-            db: db.clone(),
-            secrets: SecretBox::new(&key),
+            db,
+            secrets,
             metrics,
             auth_cache: AuthCache::default(),
-            carriers: CarrierDeps {
-                http,
-                reference_cache: std::sync::Arc::new(store::reference_cache::PgReferenceCache::new(db)),
-            },
+            carriers,
             shutdown: CancellationToken::new(),
         });
         Ok(Application { state, listener })

@@ -8,6 +8,7 @@ pub mod app;
 pub mod carriers;
 pub mod config;
 pub mod crypto;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod sandbox;

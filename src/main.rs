@@ -2,12 +2,16 @@
 
 use std::process::ExitCode;
 
+use std::net::SocketAddr;
+
 use clap::{Parser, Subcommand};
 
 use shipgate::app::{Application, shutdown_signal};
 use shipgate::config::{Config, DEFAULT_DATABASE_URL, LogFormat};
+use shipgate::demo::{self, Demo};
+use shipgate::domain::CarrierKind;
 use shipgate::service::api_keys::{self, KeyMode};
-use shipgate::{api, store, telemetry};
+use shipgate::{api, sandbox, store, telemetry};
 
 #[derive(Parser)]
 #[command(name = "shipgate", version, about = "Unified shipping gateway: one REST API in front of many carriers")]
@@ -31,6 +35,11 @@ enum Command {
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
         url: String,
+    },
+    /// Serve the four carrier simulators only (see docs/sandbox.md).
+    Sandbox {
+        #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
+        listen: SocketAddr,
     },
     /// Manage API keys.
     #[command(subcommand)]
@@ -70,9 +79,31 @@ async fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve(config) => {
+            let sandbox = config.sandbox.then_some(config.sandbox_listen);
             let app = Application::build(*config).await.map_err(|e| e.to_string())?;
-            tracing::info!(address = %app.local_addr(), "shipgate listening; docs at /docs");
+            let address = app.local_addr();
+            // Kept alive for as long as the service runs.
+            let _demo = match sandbox {
+                Some(listen) => {
+                    let demo = demo::start(app.state(), listen).await?;
+                    print_demo(&demo, address);
+                    Some(demo)
+                }
+                None => None,
+            };
+            tracing::info!(%address, "shipgate listening; docs at /docs");
             app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+        }
+        Command::Sandbox { listen } => {
+            let running = sandbox::spawn(Default::default(), listen).await.map_err(|e| e.to_string())?;
+            println!("carrier sandbox listening on {}", running.base_url);
+            for kind in CarrierKind::ALL {
+                println!("  {:<12} {}", kind.as_str(), demo::sandbox_base_url(kind, &running.base_url));
+            }
+            println!("  admin        {}/_sandbox (clock, scenarios, faults, rate limits, stats)", running.base_url);
+            shutdown_signal().await;
+            running.shutdown().await;
+            Ok(())
         }
         Command::Migrate { database_url } => {
             store::ensure_database(&database_url).await.map_err(|e| e.to_string())?;
@@ -104,4 +135,20 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn print_demo(demo: &Demo, address: SocketAddr) {
+    let port = address.port();
+    println!();
+    println!("shipgate sandbox demo");
+    println!("  API            http://localhost:{port}/v1   (Swagger UI: http://localhost:{port}/docs/)");
+    println!("  API key        {}", demo.api_key);
+    println!("  sandbox        {}   (admin: {}/_sandbox)", demo.sandbox.base_url, demo.sandbox.base_url);
+    for (kind, id) in &demo.accounts {
+        println!("  {:<14} carrier account {id}", kind.as_str());
+    }
+    println!();
+    println!("  export KEY={}", demo.api_key);
+    println!("  curl -s localhost:{port}/v1/carrier-accounts -H \"Authorization: Bearer $KEY\"");
+    println!();
 }

@@ -39,7 +39,7 @@ async fn readiness_follows_the_database_going_away_and_coming_back() {
     let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
     let mut config = Config::for_tests(&format!("postgres://postgres@{}/{}", proxy.addr, database.name));
     config.db_max_connections = 2;
-    let app = spawn_on(database, config).await;
+    let app = spawn_on(database, config, common::start_sandbox(Default::default()).await).await;
     let ready = || async { app.client.get(app.url("/readyz")).send().await.unwrap().status().as_u16() };
     assert_eq!(ready().await, 200);
 

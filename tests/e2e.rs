@@ -5,10 +5,9 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::routing::post;
 use common::TestDatabase;
 use serde_json::json;
+use shipgate::domain::CarrierKind;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shipgate");
 
@@ -89,21 +88,6 @@ async fn serve_refuses_to_start_without_a_master_key() {
     assert!(stderr.contains("SHIPGATE_MASTER_KEY is not set"), "{stderr}");
 }
 
-/// A carrier that takes its time: Coursier.fr's "all ongoing missions" answered after 2 s.
-async fn slow_coursier() -> String {
-    let app = Router::new().route(
-        "/v3/tracking.php",
-        post(|| async {
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            axum::Json(json!([]))
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
-
 #[tokio::test]
 async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
     let db = TestDatabase::create().await;
@@ -122,12 +106,19 @@ async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
     let docs = client.get(format!("{}/docs/", server.base)).send().await.unwrap();
     assert_eq!(docs.status(), 200);
 
-    let carrier = slow_coursier().await;
+    // A carrier that takes its time: the sandbox's Coursier.fr answers after 2 s.
+    let sandbox = common::start_sandbox(Default::default()).await;
+    let slow = client
+        .put(format!("{}/_sandbox/faults/coursier_fr", sandbox.base_url))
+        .json(&json!({"latency_ms": 2000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(slow.status().is_success());
     let account = client
         .post(format!("{}/v1/carrier-accounts", server.base))
         .bearer_auth(&key)
-        .json(&json!({"carrier": "coursier_fr", "name": "slow", "base_url": carrier,
-            "credentials": {"user": "test@apicfr.fr", "api_key": "e1ab1411d66765e73cf4b068d39cda8a", "client_id": 7055339}}))
+        .json(&shipgate::demo::sandbox_account_request(CarrierKind::CoursierFr, &sandbox.base_url))
         .send()
         .await
         .unwrap();
@@ -157,4 +148,60 @@ async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn serve_sandbox_gives_a_working_demo_in_one_command() {
+    let db = TestDatabase::create().await;
+    let port = free_port();
+    let sandbox_port = free_port();
+    let child = Command::new(BIN)
+        .args(["serve", "--sandbox"])
+        .env("DATABASE_URL", &db.url)
+        .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SHIPGATE_SANDBOX_LISTEN", format!("127.0.0.1:{sandbox_port}"))
+        .env_remove("SHIPGATE_MASTER_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    server.wait_ready().await;
+    // The banner is printed before the server reports ready.
+    let stdout = server.child.stdout.take().unwrap();
+    let banner = tokio::task::spawn_blocking(move || {
+        use std::io::{BufRead, BufReader};
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take_while(|l| !l.contains("export KEY"))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let key = banner.iter().find_map(|l| l.trim().strip_prefix("API key")).unwrap().trim().to_owned();
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(format!("{}/healthz", server.base)).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(format!("{}/docs/", server.base)).send().await.unwrap().status(), 200);
+    let accounts: serde_json::Value = client
+        .get(format!("{}/v1/carrier-accounts", server.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let accounts = accounts["data"].as_array().unwrap();
+    assert_eq!(accounts.len(), 4, "one sandbox account per carrier");
+    for account in accounts {
+        let id = account["id"].as_str().unwrap();
+        let r = client
+            .post(format!("{}/v1/carrier-accounts/{id}/verify", server.base))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", account["carrier"]);
+    }
 }

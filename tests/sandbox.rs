@@ -13,11 +13,17 @@ mod coursier_fr;
 mod ecotrack;
 #[path = "sandbox/ecotrack_limits.rs"]
 mod ecotrack_limits;
+#[path = "sandbox/ecotrack_lists.rs"]
+mod ecotrack_lists;
 #[path = "sandbox/ecourier.rs"]
 mod ecourier;
 #[path = "sandbox/faults.rs"]
 mod faults;
 #[path = "sandbox/myflyingbox.rs"]
 mod myflyingbox;
+#[path = "sandbox/myflyingbox_offers.rs"]
+mod myflyingbox_offers;
 #[path = "sandbox/myflyingbox_orders.rs"]
 mod myflyingbox_orders;
+#[path = "sandbox/scenarios.rs"]
+mod scenarios;

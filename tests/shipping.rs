@@ -5,6 +5,8 @@
 
 mod common;
 
+#[path = "shipping/sandboxed.rs"]
+mod sandboxed;
 #[path = "shipping/support.rs"]
 mod support;
 

@@ -56,6 +56,11 @@ pub enum CarrierError {
     #[error("{carrier} answered something unreadable: {reason}")]
     BadResponse { carrier: CarrierKind, reason: String, said: CarrierSaid },
 
+    /// Our own storage failed while serving a carrier call (e.g. saving a
+    /// session token): retryable, says nothing about the carrier.
+    #[error("{carrier}: local storage failed: {reason}")]
+    Storage { carrier: CarrierKind, reason: String },
+
     /// A create or change was sent but its answer never came: it may or may
     /// not have happened upstream. Never retried blindly; recovery decides.
     #[error("{carrier}: the outcome of {operation} is unknown: {reason}")]
@@ -75,6 +80,7 @@ impl CarrierError {
             | CarrierError::RateLimited { carrier, .. }
             | CarrierError::CircuitOpen { carrier, .. }
             | CarrierError::BadResponse { carrier, .. }
+            | CarrierError::Storage { carrier, .. }
             | CarrierError::OutcomeUnknown { carrier, .. } => *carrier,
         }
     }
@@ -169,6 +175,14 @@ impl From<CarrierError> for ApiError {
             .with_extra("circuit_state", serde_json::json!(state)),
             CarrierError::BadResponse { .. } => {
                 ApiError::new(StatusCode::BAD_GATEWAY, "carrier_bad_response", "Unreadable carrier answer", detail)
+            }
+            CarrierError::Storage { reason, .. } => {
+                tracing::warn!(%reason, "storage failure during a carrier call");
+                return ApiError::service_unavailable(
+                    "database_unavailable",
+                    "the database is unreachable; retry shortly",
+                    5,
+                );
             }
             CarrierError::OutcomeUnknown { .. } => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

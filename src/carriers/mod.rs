@@ -12,6 +12,7 @@ pub mod http;
 pub mod lenient;
 pub mod reference_cache;
 pub mod registry;
+pub mod session;
 pub mod shipping;
 
 pub mod coursier_fr;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::credentials::CarrierCredentials;
 use super::http::UpstreamHttp;
+use super::session::SessionStore;
 use super::{Carrier, coursier_fr, ecotrack, ecourier, myflyingbox};
 use crate::domain::CarrierKind;
 use crate::domain::ids::{CarrierAccountId, TenantId};
@@ -24,6 +25,8 @@ pub struct AccountConfig {
 #[derive(Clone)]
 pub struct CarrierDeps {
     pub http: UpstreamHttp,
+    pub sessions: Arc<dyn SessionStore>,
+    pub ecourier_locks: Arc<ecourier::session::LocalLocks>,
     /// Carrier reference data kept between calls (Ecotrack communes and fees).
     pub reference_cache: Arc<dyn super::reference_cache::ReferenceCache>,
 }
@@ -78,6 +81,8 @@ pub fn build(account: &AccountConfig, deps: &CarrierDeps) -> Arc<dyn Carrier> {
                 http,
                 base_url,
                 credentials: c.clone(),
+                sessions: deps.sessions.clone(),
+                local_locks: deps.ecourier_locks.clone(),
                 settings: ecourier::settings::Settings::from_value(&account.settings),
             },
         }),

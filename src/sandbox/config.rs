@@ -14,11 +14,7 @@ pub struct EcotrackLimits {
 
 impl Default for EcotrackLimits {
     fn default() -> Self {
-        EcotrackLimits {
-            per_minute: 50,
-            per_hour: 1500,
-            per_day: 15000,
-        }
+        EcotrackLimits { per_minute: 50, per_hour: 1500, per_day: 15000 }
     }
 }
 

@@ -46,18 +46,13 @@ pub struct DemoCredentials {
 
 pub fn demo_credentials() -> DemoCredentials {
     DemoCredentials {
-        myflyingbox: MyFlyingBoxCredentials {
-            login: MFB_LOGIN.into(),
-            password: MFB_PASSWORD.into(),
-        },
+        myflyingbox: MyFlyingBoxCredentials { login: MFB_LOGIN.into(), password: MFB_PASSWORD.into() },
         ecourier: EcourierCredentials {
             website: ECOURIER_WEBSITE.into(),
             username: ECOURIER_USERNAME.into(),
             password: ECOURIER_PASSWORD.into(),
         },
-        ecotrack: EcotrackCredentials {
-            token: ECOTRACK_TOKEN.into(),
-        },
+        ecotrack: EcotrackCredentials { token: ECOTRACK_TOKEN.into() },
         coursier_fr: CoursierFrCredentials {
             user: COURSIER_USER.into(),
             apikey: COURSIER_APIKEY.into(),

@@ -25,9 +25,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(cfg: SandboxConfig) -> Sandbox {
-        Sandbox {
-            state: Arc::new(SandboxState::new(cfg)),
-        }
+        Sandbox { state: Arc::new(SandboxState::new(cfg)) }
     }
 
     /// All four carriers plus the `/_sandbox` admin API.
@@ -102,10 +100,5 @@ pub async fn spawn(cfg: SandboxConfig, addr: SocketAddr) -> std::io::Result<Runn
             tracing::warn!(%error, "sandbox server stopped with an error");
         }
     });
-    Ok(RunningSandbox {
-        base_url: format!("http://{local}"),
-        sandbox,
-        stop: Some(stop),
-        task: Some(task),
-    })
+    Ok(RunningSandbox { base_url: format!("http://{local}"), sandbox, stop: Some(stop), task: Some(task) })
 }

@@ -8,11 +8,13 @@ pub mod db;
 pub mod proxy;
 pub mod sandbox;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 use shipgate::app::Application;
 use shipgate::config::Config;
+use shipgate::sandbox::{RunningSandbox, SandboxConfig};
 use shipgate::service::api_keys::{self, KeyMode};
 use shipgate::state::AppState;
 use tokio::sync::oneshot;
@@ -27,6 +29,8 @@ pub struct TestApp {
     pub tenant: shipgate::domain::ids::TenantId,
     pub state: AppState,
     pub database: TestDatabase,
+    /// The four carrier simulators on 127.0.0.1:0 (shared by replicas).
+    pub sandbox: Arc<RunningSandbox>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -37,14 +41,33 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like `spawn_app`, with a chance to change the configuration first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_with_sandbox(SandboxConfig::default(), configure).await
+}
+
+/// Like `spawn_app_with`, with a sandbox configured for the test (short
+/// e-Courier GUID lifetime, other rate limits...).
+pub async fn spawn_app_with_sandbox(sandbox: SandboxConfig, configure: impl FnOnce(&mut Config)) -> TestApp {
     let database = TestDatabase::create().await;
     let mut config = Config::for_tests(&database.url);
     configure(&mut config);
-    spawn_on(database, config).await
+    let sandbox = start_sandbox(sandbox).await;
+    spawn_on(database, config, sandbox).await
+}
+
+pub async fn start_sandbox(config: SandboxConfig) -> Arc<RunningSandbox> {
+    Arc::new(shipgate::sandbox::spawn(config, "127.0.0.1:0".parse().expect("addr")).await.expect("sandbox starts"))
+}
+
+/// A second replica of `first`: same database, same sandbox, its own process state.
+pub async fn spawn_replica(first: &TestApp, configure: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = first.state.config.clone();
+    config.listen = "127.0.0.1:0".parse().expect("addr");
+    configure(&mut config);
+    spawn_on(first.database.share(), config, first.sandbox.clone()).await
 }
 
 /// Starts the application on an existing database (e.g. a second replica).
-pub async fn spawn_on(database: TestDatabase, config: Config) -> TestApp {
+pub async fn spawn_on(database: TestDatabase, config: Config, sandbox: Arc<RunningSandbox>) -> TestApp {
     // Logs are captured by the test runner and shown for failing tests.
     shipgate::telemetry::init(shipgate::config::LogFormat::Pretty);
     let app = Application::build(config).await.expect("application builds");
@@ -62,6 +85,7 @@ pub async fn spawn_on(database: TestDatabase, config: Config) -> TestApp {
         tenant: key.tenant,
         state,
         database,
+        sandbox,
         stop: Some(stop),
         server: Some(server),
     }

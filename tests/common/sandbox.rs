@@ -1,108 +1,54 @@
-//! The carrier sandbox for tests: started in-process on 127.0.0.1:0, with
-//! one shipgate carrier account per sandbox carrier for the test's tenant.
+//! The carrier sandbox as the tests see it: accounts, clock, counters.
 
 use serde_json::{Value, json};
-use shipgate::sandbox::{RunningSandbox, SandboxConfig, demo_credentials, spawn};
+use shipgate::demo::sandbox_account_request;
+use shipgate::domain::CarrierKind;
 
-use super::{TestApp, json};
+use super::{TestApp, json as read_json};
 
-pub struct Sandboxed {
-    pub sandbox: RunningSandbox,
-    /// Carrier account ids (`ca_…`) of the demo accounts.
-    pub myflyingbox: String,
-    pub ecourier: String,
-    pub ecotrack: String,
-    pub coursier_fr: String,
-}
-
-impl Sandboxed {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.sandbox.base_url)
+impl TestApp {
+    /// `http://127.0.0.1:PORT{path}` on the sandbox.
+    pub fn sandbox_url(&self, path: &str) -> String {
+        format!("{}{}", self.sandbox.base_url, path)
     }
 
-    /// `POST /_sandbox{path}`.
-    pub async fn admin_post(&self, path: &str, body: Value) -> Value {
-        let r = reqwest::Client::new().post(self.url(&format!("/_sandbox{path}"))).json(&body).send().await.unwrap();
-        assert!(r.status().is_success(), "sandbox admin {path}: {}", r.status());
-        r.json().await.unwrap_or(Value::Null)
-    }
-
-    pub async fn admin_put(&self, path: &str, body: Value) -> Value {
-        let r = reqwest::Client::new().put(self.url(&format!("/_sandbox{path}"))).json(&body).send().await.unwrap();
-        assert!(r.status().is_success(), "sandbox admin {path}: {}", r.status());
-        r.json().await.unwrap_or(Value::Null)
-    }
-
-    pub async fn admin_get(&self, path: &str) -> Value {
-        reqwest::Client::new().get(self.url(&format!("/_sandbox{path}"))).send().await.unwrap().json().await.unwrap()
+    /// Creates the tenant's account for the sandbox's built-in account of `kind`; returns its id.
+    pub async fn sandbox_account(&self, kind: CarrierKind) -> String {
+        let response = self.post("/v1/carrier-accounts", &sandbox_account_request(kind, &self.sandbox.base_url)).await;
+        assert_eq!(response.status(), 201, "creating the {kind} sandbox account");
+        read_json(response).await["id"].as_str().expect("account id").to_owned()
     }
 
     /// Moves the sandbox clock forward.
-    pub async fn advance(&self, seconds: i64) {
-        self.admin_post("/clock/advance", json!({"seconds": seconds})).await;
+    pub async fn advance_clock(&self, seconds: u64) {
+        let r = self
+            .client
+            .post(self.sandbox_url("/_sandbox/clock/advance"))
+            .json(&json!({"seconds": seconds}))
+            .send()
+            .await
+            .expect("sandbox reachable");
+        assert!(r.status().is_success(), "clock advance failed: {}", r.status());
     }
 
-    pub async fn faults(&self, carrier: &str, settings: Value) {
-        self.admin_put(&format!("/faults/{carrier}"), settings).await;
+    pub async fn sandbox_stats(&self) -> Value {
+        read_json(self.client.get(self.sandbox_url("/_sandbox/stats")).send().await.expect("sandbox reachable")).await
     }
 
-    /// Calls one carrier endpoint received ("POST /api/v1/create/order"), all accounts.
-    pub async fn calls(&self, carrier: &str, endpoint: &str) -> u64 {
-        let stats = self.admin_get("/stats").await;
-        stats["calls"][carrier]["by_endpoint"][endpoint].as_u64().unwrap_or(0)
+    /// Calls the sandbox received for `carrier` on `endpoint` (e.g. `POST /Login`).
+    pub async fn sandbox_calls(&self, carrier: &str, endpoint: &str) -> u64 {
+        self.sandbox_stats().await["calls"][carrier]["by_endpoint"][endpoint].as_u64().unwrap_or(0)
     }
 
-    /// Orders the sandbox holds for a carrier.
-    pub async fn orders(&self, carrier: &str) -> Vec<Value> {
-        let listed = self.admin_get(&format!("/orders?carrier={carrier}")).await;
-        listed[carrier].as_array().cloned().unwrap_or_default()
+    /// Sets a fault on a carrier (see docs/sandbox.md), e.g. `{"latency_ms": 500}`.
+    pub async fn sandbox_fault(&self, carrier: &str, fault: Value) {
+        let r = self
+            .client
+            .put(self.sandbox_url(&format!("/_sandbox/faults/{carrier}")))
+            .json(&fault)
+            .send()
+            .await
+            .expect("sandbox reachable");
+        assert!(r.status().is_success(), "setting fault failed: {}", r.status());
     }
-}
-
-/// The carrier accounts' request bodies for a sandbox at `base`.
-pub fn account_bodies(base: &str) -> [(&'static str, Value); 4] {
-    let demo = demo_credentials();
-    [
-        (
-            "myflyingbox",
-            json!({"carrier": "myflyingbox", "name": "MFB sandbox",
-            "credentials": {"login": demo.myflyingbox.login, "password": demo.myflyingbox.password},
-            "base_url": format!("{base}/myflyingbox/v2")}),
-        ),
-        (
-            "ecourier",
-            json!({"carrier": "ecourier", "name": "e-Courier sandbox",
-            "credentials": {"website": demo.ecourier.website, "username": demo.ecourier.username, "password": demo.ecourier.password},
-            "base_url": format!("{base}/ecourier/{}/software/xml/ecJsonPost.asmx", demo.ecourier.website),
-            "settings": {"services": ["Standard", "Rush", "Economy"], "customer_code": "Alpha"}}),
-        ),
-        (
-            "ecotrack",
-            json!({"carrier": "ecotrack", "name": "Ecotrack sandbox",
-            "credentials": {"api_token": demo.ecotrack.token},
-            "base_url": format!("{base}/ecotrack")}),
-        ),
-        (
-            "coursier_fr",
-            json!({"carrier": "coursier_fr", "name": "Coursier.fr sandbox",
-            "credentials": {"user": demo.coursier_fr.user, "api_key": demo.coursier_fr.apikey, "client_id": demo.coursier_fr.client_id},
-            "base_url": format!("{base}/coursier")}),
-        ),
-    ]
-}
-
-pub async fn start_sandbox(app: &TestApp) -> Sandboxed {
-    start_sandbox_with(app, SandboxConfig::default()).await
-}
-
-pub async fn start_sandbox_with(app: &TestApp, config: SandboxConfig) -> Sandboxed {
-    let sandbox = spawn(config, "127.0.0.1:0".parse().unwrap()).await.expect("sandbox starts");
-    let mut ids = Vec::new();
-    for (_, body) in account_bodies(&sandbox.base_url) {
-        let r = app.post("/v1/carrier-accounts", &body).await;
-        assert_eq!(r.status(), 201, "account {body}");
-        ids.push(json(r).await["id"].as_str().unwrap().to_owned());
-    }
-    let [myflyingbox, ecourier, ecotrack, coursier_fr]: [String; 4] = ids.try_into().unwrap();
-    Sandboxed { sandbox, myflyingbox, ecourier, ecotrack, coursier_fr }
 }

@@ -7,9 +7,7 @@ use serde_json::{Value, json};
 use shipgate::sandbox::{RunningSandbox, SandboxConfig, spawn};
 
 pub async fn start_with(cfg: SandboxConfig) -> RunningSandbox {
-    spawn(cfg, "127.0.0.1:0".parse().expect("address"))
-        .await
-        .expect("sandbox starts")
+    spawn(cfg, "127.0.0.1:0".parse().expect("address")).await.expect("sandbox starts")
 }
 
 pub async fn start() -> RunningSandbox {
@@ -19,10 +17,7 @@ pub async fn start() -> RunningSandbox {
 pub fn client() -> reqwest::Client {
     // reqwest is built without a default TLS provider; plain HTTP still asks for one.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client")
+    reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client")
 }
 
 pub fn fixture(carrier: &str, name: &str) -> String {
@@ -109,7 +104,9 @@ pub fn doc_keys(text: &str) -> BTreeSet<String> {
                 continue;
             }
         };
-        let Some(len) = chars[i + 1..].iter().position(|c| *c == close || (open == '“' && *c == '″')) else { break };
+        let Some(len) = chars[i + 1..].iter().position(|c| *c == close || (open == '“' && *c == '″')) else {
+            break;
+        };
         let token: String = chars[i + 1..i + 1 + len].iter().collect();
         let mut j = i + 2 + len;
         while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {
@@ -146,7 +143,26 @@ pub fn all_keys(value: &Value) -> BTreeSet<String> {
 
 /// The e-Courier samples with straight quotes and the missing colons restored.
 pub fn straighten(text: &str) -> String {
-    text.replace('\u{a0}', " ")
-        .replace("”“", "\": \"")
-        .replace(['“', '”', '″'], "\"")
+    text.replace('\u{a0}', " ").replace("”“", "\": \"").replace(['“', '”', '″'], "\"")
+}
+
+/// A PDF whose cross-reference table points at every object it lists.
+pub fn assert_valid_pdf(pdf: &[u8]) {
+    let text = String::from_utf8_lossy(pdf);
+    assert!(text.starts_with("%PDF-") && text.trim_end().ends_with("%%EOF"));
+    let start: usize = text
+        .rsplit("startxref\n")
+        .next()
+        .and_then(|t| t.lines().next())
+        .and_then(|n| n.parse().ok())
+        .expect("startxref");
+    assert!(text[start..].starts_with("xref\n"), "startxref points at the xref table");
+    let mut lines = text[start..].lines().skip(1);
+    let count: usize =
+        lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse().ok()).expect("xref size");
+    let entries: Vec<&str> = lines.take(count).collect();
+    for (number, entry) in entries.iter().enumerate().skip(1) {
+        let offset: usize = entry[..10].parse().expect("offset");
+        assert!(text[offset..].starts_with(&format!("{number} 0 obj")), "object {number} at {offset}");
+    }
 }

@@ -67,7 +67,8 @@ async fn the_documents_curly_quoted_samples_are_unparsable() {
         assert_eq!((status, &answer), (500, &expected), "{method}");
     }
     // RefreshGUID ignores its body, so even the curly sample works.
-    let (status, answer) = send(&sb, "RefreshGUID", Some(&guid), fixture("ecourier", "refresh_guid_request.json")).await;
+    let (status, answer) =
+        send(&sb, "RefreshGUID", Some(&guid), fixture("ecourier", "refresh_guid_request.json")).await;
     assert_eq!(status, 200);
     assert_same_shape(&documented("refresh_guid_response.json"), &answer, "refresh");
     assert_eq!(answer["UserGUID"], json!(guid));
@@ -101,7 +102,10 @@ async fn missing_unknown_and_expired_guids() {
     let (status, answer) = send(&sb, "RefreshGUID", Some("{00000000-0000-0000-0000-000000000000}"), "{}".into()).await;
     assert_eq!(status, 500);
     assert_eq!(answer["status"], "-6");
-    assert_eq!(answer["statusdescription"], "No config file found: Configuration='{00000000-0000-0000-0000-000000000000}'");
+    assert_eq!(
+        answer["statusdescription"],
+        "No config file found: Configuration='{00000000-0000-0000-0000-000000000000}'"
+    );
     let guid = login(&sb).await;
     advance(&sb, 45).await;
     let (status, _) = send(&sb, "RefreshGUID", Some(&guid), String::new()).await;
@@ -119,7 +123,8 @@ async fn missing_unknown_and_expired_guids() {
 async fn documented_save_order_then_get_json_order_in_xml_style() {
     let sb = start().await;
     let guid = login(&sb).await;
-    let (status, answer) = send(&sb, "SaveOrder", Some(&guid), straighten(&fixture("ecourier", "save_order_request.json"))).await;
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), straighten(&fixture("ecourier", "save_order_request.json"))).await;
     assert_eq!(status, 200);
     assert_eq!(answer, documented("save_order_response.json"), "the answer carries no order number");
     let listed = admin_get(&sb, "/orders?carrier=ecourier").await;
@@ -171,7 +176,8 @@ async fn documented_quote_order_prices_without_storing() {
     let sb = start().await;
     let guid = login(&sb).await;
     // The sample repeats "Stop" inside one object: repeated XML elements.
-    let (status, answer) = send(&sb, "QuoteOrder", Some(&guid), straighten(&fixture("ecourier", "quote_order_request.json"))).await;
+    let (status, answer) =
+        send(&sb, "QuoteOrder", Some(&guid), straighten(&fixture("ecourier", "quote_order_request.json"))).await;
     assert_eq!(status, 200, "{answer}");
     let expected = doc_keys(&fixture("ecourier", "quote_order_response_truncated.json"));
     let ours = all_keys(&answer);
@@ -196,9 +202,16 @@ async fn delivered_orders_carry_proof_of_delivery() {
     assert_eq!(order["@OrderStatus"], "P");
     assert_eq!(order["@PodName"], "Bryan Moore");
     assert!(order["@PodDateTime"].as_str().is_some_and(|d| d.contains('/')));
-    let png = base64::engine::general_purpose::STANDARD.decode(order["@PodSign"].as_str().expect("signature")).expect("base64");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(order["@PodSign"].as_str().expect("signature"))
+        .expect("base64");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let events: Vec<&str> = order["OrderEvents"]["OrderEvent"].as_array().expect("events").iter().filter_map(|e| e["@EventType"].as_str()).collect();
+    let events: Vec<&str> = order["OrderEvents"]["OrderEvent"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["@EventType"].as_str())
+        .collect();
     assert_eq!(events.first(), Some(&"Order Created"));
     assert_eq!(events.last(), Some(&"POD"));
 }
@@ -215,13 +228,17 @@ async fn cancel_and_modify_follow_business_rules() {
     let (status, _) = send(&sb, "SaveOrder", Some(&guid), cancel("X-1")).await;
     assert_eq!(status, 200);
     assert_eq!(get_order(&sb, &guid, "X-1").await["@OrderStatus"], "X");
-    let (status, answer) = send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Description": "new"}}).to_string()).await;
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Description": "new"}}).to_string())
+            .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(get_order(&sb, &guid, "X-2").await["@Description"], "new");
     advance(&sb, 2 * 3600).await;
     let (status, answer) = send(&sb, "SaveOrder", Some(&guid), cancel("X-2")).await;
     assert_eq!((status, answer), (409, json!({"status": "-4", "statusdescription": "Order Unable to Cancel"})));
-    let (status, answer) = send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Notes": "late"}}).to_string()).await;
+    let (status, answer) =
+        send(&sb, "SaveOrder", Some(&guid), json!({"Order": {"OrderNumber": "X-2", "Notes": "late"}}).to_string())
+            .await;
     assert_eq!((status, answer), (409, json!({"status": "-4", "statusdescription": "Order Unable to Modify"})));
     let (status, answer) = send(&sb, "SaveOrder", Some(&guid), cancel("NOPE")).await;
     assert_eq!((status, answer), (500, documented("status_minus_4.json")));

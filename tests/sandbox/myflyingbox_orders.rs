@@ -7,11 +7,20 @@ use crate::common::*;
 use crate::myflyingbox::{call, get, offer_of, parcel, post, quote, url};
 
 const DOCUMENTED_CODES: [&str; 11] = [
-    "shipment_created", "picked_up", "departed_from_facility", "arrived_at_facility", "at_departure_hub",
-    "in_transit", "at_arrival_hub", "delivery_in_progress", "delivery_exception", "delivered", "unknown",
+    "shipment_created",
+    "picked_up",
+    "departed_from_facility",
+    "arrived_at_facility",
+    "at_departure_hub",
+    "in_transit",
+    "at_arrival_hub",
+    "delivery_in_progress",
+    "delivery_exception",
+    "delivered",
+    "unknown",
 ];
 
-fn contacts() -> Value {
+pub fn contacts() -> Value {
     json!({
         "shipper": {"name": "Lce Test collection", "street": "15 route de France", "phone": "+33622123613", "email": "test@test.com"},
         "recipient": {"name": "Lce Test delivery", "street": "15 route de France", "phone": "+33622123613", "email": "test@test.com"},
@@ -45,7 +54,8 @@ async fn documented_order_request_needs_a_real_offer_and_customs_fields() {
     let (status, body) = call(&sb, reqwest::Method::POST, "/orders", Some(replayed.clone())).await;
     assert_eq!(status, 422);
     assert!(body["error"]["details"]["parcels.0.country_of_origin"].is_array(), "{body}");
-    let complete = replayed.replace("\"description\": \"Books\",", "\"description\": \"Books\", \"country_of_origin\": \"GB\",");
+    let complete =
+        replayed.replace("\"description\": \"Books\",", "\"description\": \"Books\", \"country_of_origin\": \"GB\",");
     let (status, body) = call(&sb, reqwest::Method::POST, "/orders", Some(complete)).await;
     assert_eq!(status, 201, "{body}");
     let order = &body["data"];
@@ -87,7 +97,13 @@ async fn parcel_count_phone_format_and_expired_offers_are_checked() {
 #[tokio::test]
 async fn documented_automatic_order_picks_the_first_matching_offer() {
     let sb = start().await;
-    let (status, body) = call(&sb, reqwest::Method::POST, "/orders/automatic", Some(fixture("myflyingbox", "orders_automatic_request.json"))).await;
+    let (status, body) = call(
+        &sb,
+        reqwest::Method::POST,
+        "/orders/automatic",
+        Some(fixture("myflyingbox", "orders_automatic_request.json")),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     let order = &body["data"];
     // Toulouse -> Nice, pick-up only, among dhl/ups/fedex: DHL and FedEx are international only.
@@ -103,7 +119,9 @@ async fn documented_automatic_order_picks_the_first_matching_offer() {
 
 #[tokio::test]
 async fn labels_are_not_ready_then_a_pdf() {
-    let sb = start_with(SandboxConfig { mfb_label_delay: std::time::Duration::from_secs(600), ..SandboxConfig::default() }).await;
+    let sb =
+        start_with(SandboxConfig { mfb_label_delay: std::time::Duration::from_secs(600), ..SandboxConfig::default() })
+            .await;
     let order = domestic_order(&sb, "ups_standard", "L-1", json!({})).await;
     let path = format!("/orders/{}/labels", order["id"].as_str().unwrap_or(""));
     let (status, body) = get(&sb, &path).await;
@@ -111,11 +129,13 @@ async fn labels_are_not_ready_then_a_pdf() {
     assert_eq!(body["error"]["type"], "labels_not_ready");
     advance(&sb, 601).await;
     let creds = demo_credentials().myflyingbox;
-    let response = client().get(url(&sb, &path)).basic_auth(creds.login, Some(creds.password)).send().await.expect("labels");
+    let response =
+        client().get(url(&sb, &path)).basic_auth(creds.login, Some(creds.password)).send().await.expect("labels");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let pdf = response.bytes().await.expect("pdf");
     assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+    assert_valid_pdf(&pdf);
     assert_eq!(String::from_utf8_lossy(&pdf).matches("/Type /Page ").count(), 2, "one page per parcel");
 }
 
@@ -132,11 +152,14 @@ async fn tracking_grows_with_the_clock_and_matches_the_documented_shape() {
     let (_, later) = get(&sb, &path).await;
     let events = later["data"][0]["events"].as_array().expect("events").clone();
     assert_eq!(events[1]["code"], "picked_up");
+    let happened = events[1]["happened_at"].as_str().unwrap_or("");
+    assert!(chrono::DateTime::parse_from_str(happened, "%Y-%m-%dT%H:%M:%S%:z").is_ok(), "{happened}");
     assert_eq!(events[0], early["data"][0]["events"][0], "events keep their timestamps");
     advance(&sb, 2 * 86400).await;
     let (_, done) = get(&sb, &path).await;
     assert_same_shape(&fixture_json("myflyingbox", "tracking_response.json"), &done, "tracking");
-    let codes: Vec<&str> = done["data"][0]["events"].as_array().expect("events").iter().filter_map(|e| e["code"].as_str()).collect();
+    let codes: Vec<&str> =
+        done["data"][0]["events"].as_array().expect("events").iter().filter_map(|e| e["code"].as_str()).collect();
     assert_eq!(codes.last(), Some(&"delivered"));
     assert!(codes.iter().all(|c| DOCUMENTED_CODES.contains(c)));
     let (_, order) = get(&sb, &format!("/orders/{}", order["id"].as_str().unwrap_or(""))).await;
@@ -147,11 +170,14 @@ async fn tracking_grows_with_the_clock_and_matches_the_documented_shape() {
 async fn scenarios_by_reference_and_by_admin() {
     let sb = start().await;
     let failed = domestic_order(&sb, "ups_standard", "CMD-1-sbx-failed_attempt", json!({})).await;
-    let returned = domestic_order(&sb, "ups_standard", "CMD-2", json!({"ecommerce_order_reference": "SHOP-2-sbx-returned"})).await;
+    let returned =
+        domestic_order(&sb, "ups_standard", "CMD-2", json!({"ecommerce_order_reference": "SHOP-2-sbx-returned"})).await;
     let lost = domestic_order(&sb, "ups_standard", "CMD-3", json!({})).await;
-    let (status, _) = admin_post(&sb, "/scenario", json!({"carrier": "myflyingbox", "id": lost["id"], "scenario": "lost"})).await;
+    let (status, _) =
+        admin_post(&sb, "/scenario", json!({"carrier": "myflyingbox", "id": lost["id"], "scenario": "lost"})).await;
     assert_eq!(status, 200);
-    let (status, _) = admin_post(&sb, "/scenario", json!({"carrier": "myflyingbox", "id": lost["id"], "scenario": "cod"})).await;
+    let (status, _) =
+        admin_post(&sb, "/scenario", json!({"carrier": "myflyingbox", "id": lost["id"], "scenario": "cod"})).await;
     assert_eq!(status, 422, "cod is not an MFB scenario");
     advance(&sb, 8 * 86400).await;
     let events = |v: &Value| v["data"][0]["events"].as_array().cloned().unwrap_or_default();
@@ -192,10 +218,12 @@ async fn delayed_pickups_are_confirmed_later() {
     let sb = start().await;
     let delayed = domestic_order(&sb, "ups_standard", "P-1", json!({"delay_pickup_order": true})).await;
     let normal = domestic_order(&sb, "ups_standard", "P-2", json!({})).await;
-    let pickup = |order: &Value| json!({"pickup": {
-        "order_id": order["id"], "collection_date": "2030-01-02",
-        "address": {"name": "Dock", "street": "1 rue A", "city": "Paris", "postal_code": "75001", "country": "FR", "phone": "+33100000000"},
-    }});
+    let pickup = |order: &Value| {
+        json!({"pickup": {
+            "order_id": order["id"], "collection_date": "2030-01-02",
+            "address": {"name": "Dock", "street": "1 rue A", "city": "Paris", "postal_code": "75001", "country": "FR", "phone": "+33100000000"},
+        }})
+    };
     advance(&sb, 6 * 3600).await;
     let (_, waiting) = get(&sb, &format!("/orders/{}", delayed["id"].as_str().unwrap_or(""))).await;
     assert_eq!(waiting["data"]["state"], "created", "nothing moves before the pickup is booked");
@@ -215,24 +243,4 @@ async fn delayed_pickups_are_confirmed_later() {
     let (status, body) = post(&sb, "/pickups", json!({"pickup": {"order_id": delayed["id"]}})).await;
     assert_eq!(status, 422);
     assert!(body["error"]["details"]["address.street"].is_array());
-}
-
-#[tokio::test]
-async fn relay_products_need_a_location_code() {
-    let sb = start().await;
-    let q = quote(&sb, ("FR", "75001", "Paris"), ("FR", "31300", "Toulouse"), vec![parcel(1.0)]).await;
-    let offer = offer_of(&q, "chronopost_relais")["id"].clone();
-    let mut order = contacts();
-    order["offer_id"] = offer.clone();
-    order["parcels"] = json!([{}]);
-    let (status, body) = post(&sb, "/orders", json!({"order": order.clone()})).await;
-    assert_eq!(status, 422);
-    assert!(body["error"]["details"]["recipient.location_code"].is_array());
-    let (_, locations) = get(&sb, &format!("/offers/{}/available_delivery_locations", offer.as_str().unwrap_or(""))).await;
-    let code = locations["data"][1]["code"].clone();
-    order["recipient"]["location_code"] = code.clone();
-    let (status, body) = post(&sb, "/orders", json!({"order": order})).await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["data"]["recipient"]["location_code"], code);
-    assert_eq!(body["data"]["recipient"]["company"], locations["data"][1]["company"]);
 }

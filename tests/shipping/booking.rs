@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use shipgate::sandbox::demo_credentials;
 
-use crate::common::sandbox::Sandboxed;
+use crate::sandboxed::Sandboxed;
 use crate::common::{assert_problem, json};
 use crate::support::{assert_money, book, books, london, nice, parcel, quote, setup, toulouse};
 

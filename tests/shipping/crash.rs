@@ -11,7 +11,7 @@ use shipgate::sandbox::{RunningSandbox, SandboxConfig, spawn};
 use shipgate::service::api_keys::{self, KeyMode};
 
 use crate::common::TestDatabase;
-use crate::common::sandbox::account_bodies;
+use crate::sandboxed::account_bodies;
 use crate::support::{ecotrack_booking, ecourier_booking};
 
 const BIN: &str = env!("CARGO_BIN_EXE_shipgate");

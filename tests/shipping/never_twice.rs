@@ -144,7 +144,7 @@ async fn the_recovery_worker_finds_a_lost_booking_without_any_retry() {
 }
 
 /// Reference data cached first, so that only the create call meets the fault.
-async fn warm_ecotrack_cache(app: &crate::common::TestApp, sb: &crate::common::sandbox::Sandboxed) {
+async fn warm_ecotrack_cache(app: &crate::common::TestApp, sb: &crate::sandboxed::Sandboxed) {
     quote(app, json!({"shipper": alger(), "recipient": {"country": "DZ", "state": "16", "city": "Hydra"}, "parcels": [parcel()], "carrier_accounts": [sb.ecotrack]})).await;
 }
 

@@ -2,12 +2,12 @@
 
 use serde_json::{Value, json};
 
-use crate::common::sandbox::{Sandboxed, start_sandbox};
+use crate::sandboxed::{Sandboxed, accounts};
 use crate::common::{TestApp, json, spawn_app};
 
 pub async fn setup() -> (TestApp, Sandboxed) {
     let app = spawn_app().await;
-    let sb = start_sandbox(&app).await;
+    let sb = accounts(&app).await;
     (app, sb)
 }
 

@@ -3,10 +3,14 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::credentials::Credentials;
+use super::session::LocalLocks;
 use super::wire::{LoginRequest, StatusAnswer};
 use crate::carriers::error::CarrierSaid;
 use crate::carriers::http::{Call, Safety, UpstreamHttp, UpstreamResponse, budget_key};
+use crate::carriers::session::SessionStore;
 use crate::carriers::{CallCtx, CarrierError};
 use crate::domain::CarrierKind;
 
@@ -18,6 +22,9 @@ pub struct Client {
     /// e.g. `http://post.example.e-courier.com/example/software/xml/ecJsonPost.asmx`.
     pub base_url: String,
     pub credentials: Credentials,
+    /// Where the UserGUID is kept (see `session.rs`).
+    pub sessions: Arc<dyn SessionStore>,
+    pub local_locks: Arc<LocalLocks>,
     /// Services, billing code, zone and currency of this customer system.
     pub settings: super::settings::Settings,
 }
@@ -60,7 +67,11 @@ impl Client {
             });
         };
         let body = LoginRequest { website: &self.credentials.website, username, password };
-        let response = self.post(ctx, "login", "Login", None, &body, Safety::Safe).await?;
+        // A refused Login comes back as -4 "requested action not performed".
+        let response = self.post(ctx, "login", "Login", None, &body, Safety::Safe).await.map_err(|e| match e {
+            CarrierError::Rejected { said, .. } => CarrierError::AuthFailed { carrier: KIND, said },
+            other => other,
+        })?;
         guid_from(&response)
     }
 

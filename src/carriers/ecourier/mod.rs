@@ -8,6 +8,7 @@ pub mod client;
 pub mod credentials;
 pub mod dates;
 pub mod mapping;
+pub mod session;
 pub mod settings;
 pub mod shipping;
 pub mod wire;

@@ -58,46 +58,43 @@ fn require_streets(request: &QuoteRequest) -> Result<(), CarrierError> {
 }
 
 impl ECourier {
-    /// A UserGUID: logged in with username and password, or the one given.
-    async fn guid(&self, ctx: &CallCtx) -> Result<String, CarrierError> {
-        let credentials = &self.client.credentials;
-        match (&credentials.username, &credentials.user_guid) {
-            // Login refusals come as -4 ("Invalid username or password"): credentials, not input.
-            (Some(_), _) => self.client.login(ctx).await.map_err(|e| match e {
-                CarrierError::Rejected { said, .. } | CarrierError::NotFound { said, .. } => {
-                    CarrierError::AuthFailed { carrier: KIND, said }
-                }
-                other => other,
-            }),
-            (None, Some(guid)) => Ok(guid.clone()),
-            (None, None) => Err(CarrierError::AuthFailed { carrier: KIND, said: CarrierSaid::default() }),
-        }
-    }
-
+    /// SaveOrder with the account's UserGUID (renewed once if e-Courier refuses it).
     async fn save(&self, ctx: &CallCtx, operation: &'static str, order: OrderOut) -> Result<(), CarrierError> {
-        let guid = self.guid(ctx).await?;
         let body = OrderBody { order };
-        let response = self.client.post(ctx, operation, "SaveOrder", Some(&guid), &body, Safety::Unsafe).await?;
-        accepted(&response)
+        self.client
+            .with_guid(ctx, |guid| {
+                let body = &body;
+                async move {
+                    let response =
+                        self.client.post(ctx, operation, "SaveOrder", Some(&guid), body, Safety::Unsafe).await?;
+                    accepted(&response)
+                }
+            })
+            .await
     }
 
     async fn read_order(&self, ctx: &CallCtx, number: &str, parcels: usize) -> Result<Booked, CarrierError> {
-        let guid = self.guid(ctx).await?;
         let body = OrderNumberBody { order_number: number };
-        let response = self.client.post(ctx, "get_order", "GetJsonOrder", Some(&guid), &body, Safety::Safe).await?;
+        let response = self
+            .client
+            .with_guid(ctx, |guid| {
+                let body = &body;
+                async move { self.client.post(ctx, "get_order", "GetJsonOrder", Some(&guid), body, Safety::Safe).await }
+            })
+            .await?;
         let answer: JsonOrderAnswer = serde_json::from_slice(&response.body).map_err(|e| unreadable(&response, e))?;
         mapping::booked(answer.order, number, parcels, &self.client.settings)
     }
 
-    async fn quote_service(
-        &self,
-        ctx: &CallCtx,
-        guid: &str,
-        spec: &ShipmentSpec,
-        service: &str,
-    ) -> Result<CarrierOffer, CarrierError> {
+    async fn quote_service(&self, ctx: &CallCtx, spec: &ShipmentSpec, service: &str) -> Result<CarrierOffer, CarrierError> {
         let body = OrderBody { order: order_out(spec, service, None, &self.client.settings) };
-        let response = self.client.post(ctx, "quote", "QuoteOrder", Some(guid), &body, Safety::Safe).await?;
+        let response = self
+            .client
+            .with_guid(ctx, |guid| {
+                let body = &body;
+                async move { self.client.post(ctx, "quote", "QuoteOrder", Some(&guid), body, Safety::Safe).await }
+            })
+            .await?;
         let answer: QuoteAnswer = serde_json::from_slice(&response.body).map_err(|e| unreadable(&response, e))?;
         mapping::quoted_offer(answer.order, service, &self.client.settings)
     }
@@ -122,9 +119,10 @@ impl ShippingApi for ECourier {
                 ..BookingOptions::default()
             },
         };
-        let guid = self.guid(ctx).await?;
+        // The UserGUID is fetched once (the session store), then the services in parallel.
+        self.client.guid(ctx).await?;
         let services = &self.client.settings.services;
-        let answers = join_all(services.iter().map(|s| self.quote_service(ctx, &guid, &spec, s))).await;
+        let answers = join_all(services.iter().map(|s| self.quote_service(ctx, &spec, s))).await;
         // A service this customer does not run answers -4: skip it, unless none
         // answers. Anything else (down, throttled, unreadable) fails the quote:
         // a partial list would hide missing services.

@@ -16,6 +16,10 @@ use crate::sandbox::core::faults::FaultSettings;
 use crate::sandbox::core::gate::json_response;
 use crate::sandbox::state::SandboxState;
 
+/// Bounds that keep every date computation far from chrono's limits.
+const MAX_ADVANCE_SECONDS: i64 = 10 * 366 * 86_400;
+const MAX_OFFSET_SECONDS: i64 = 100 * 366 * 86_400;
+
 fn clock_json(state: &SandboxState) -> Value {
     json!({
         "now": state.clock.now().to_rfc3339(),
@@ -37,13 +41,19 @@ pub async fn advance_clock(
     body: Result<Json<Advance>, JsonRejection>,
 ) -> Response {
     match body {
-        Ok(Json(Advance { seconds })) if seconds >= 0 => {
+        Ok(Json(Advance { seconds })) if (0..=MAX_ADVANCE_SECONDS).contains(&seconds) => {
+            if state.clock.offset().num_seconds() + seconds > MAX_OFFSET_SECONDS {
+                return admin_error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "the clock cannot move more than 100 years ahead",
+                );
+            }
             state.clock.advance(chrono::Duration::seconds(seconds));
             json_response(StatusCode::OK, &clock_json(&state))
         }
         Ok(_) => admin_error(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "the clock only moves forward: seconds must be >= 0",
+            "the clock only moves forward: seconds must be between 0 and 10 years",
         ),
         Err(e) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
     }
@@ -81,10 +91,7 @@ pub async fn put_faults(
     }
 }
 
-pub async fn delete_faults(
-    State(state): State<Arc<SandboxState>>,
-    Path(carrier): Path<String>,
-) -> Response {
+pub async fn delete_faults(State(state): State<Arc<SandboxState>>, Path(carrier): Path<String>) -> Response {
     match carrier_of(&carrier) {
         Ok(carrier) => {
             state.faults.reset(carrier);
@@ -135,11 +142,7 @@ pub async fn put_ratelimits(
     };
     let mut settings = state.limits.settings();
     if let Some(limits) = change.ecotrack {
-        let EcotrackLimits {
-            per_minute,
-            per_hour,
-            per_day,
-        } = settings.ecotrack;
+        let EcotrackLimits { per_minute, per_hour, per_day } = settings.ecotrack;
         settings.ecotrack = EcotrackLimits {
             per_minute: limits.per_minute.unwrap_or(per_minute),
             per_hour: limits.per_hour.unwrap_or(per_hour),

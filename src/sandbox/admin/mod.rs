@@ -28,19 +28,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/scenario", post(scenarios::set_scenario))
         .route("/orders", get(scenarios::list_orders))
         .route("/faults", get(control::get_faults))
-        .route(
-            "/faults/{carrier}",
-            put(control::put_faults).delete(control::delete_faults),
-        )
-        .route(
-            "/ratelimits",
-            put(control::put_ratelimits).get(control::get_ratelimits),
-        )
+        .route("/faults/{carrier}", put(control::put_faults).delete(control::delete_faults))
+        .route("/ratelimits", put(control::put_ratelimits).get(control::get_ratelimits))
         .route("/stats", get(control::get_stats))
         .route("/stats/reset", post(control::reset_stats))
-        .route(
-            "/coursier_fr/missions",
-            post(crate::sandbox::coursier_fr::admin::create_mission),
-        )
+        .route("/coursier_fr/missions", post(crate::sandbox::coursier_fr::admin::create_mission))
         .with_state(state)
 }

@@ -43,10 +43,7 @@ pub async fn set_scenario(
         Err(e) => return admin_error(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
     };
     let Some(carrier) = Carrier::parse(&change.carrier) else {
-        return admin_error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("unknown carrier '{}'", change.carrier),
-        );
+        return admin_error(StatusCode::UNPROCESSABLE_ENTITY, format!("unknown carrier '{}'", change.carrier));
     };
     let allowed = supported(carrier);
     let Some(scenario) = Scenario::parse(&change.scenario).filter(|s| allowed.contains(s)) else {
@@ -65,10 +62,7 @@ pub async fn set_scenario(
         Value::String(s) => s.trim().to_owned(),
         Value::Number(n) => n.to_string(),
         _ => {
-            return admin_error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "id must be a string or a number",
-            );
+            return admin_error(StatusCode::UNPROCESSABLE_ENTITY, "id must be a string or a number");
         }
     };
     let account = change.account.as_deref();
@@ -79,10 +73,7 @@ pub async fn set_scenario(
         Carrier::CoursierFr => coursier_fr::admin::set_scenario(&state, &id, account, scenario),
     };
     if changed == 0 {
-        return admin_error(
-            StatusCode::NOT_FOUND,
-            format!("no {} shipment with id '{id}'", carrier.name()),
-        );
+        return admin_error(StatusCode::NOT_FOUND, format!("no {} shipment with id '{id}'", carrier.name()));
     }
     json_response(
         StatusCode::OK,
@@ -95,17 +86,10 @@ pub struct OrdersQuery {
     carrier: Option<String>,
 }
 
-pub async fn list_orders(
-    State(state): State<Arc<SandboxState>>,
-    Query(query): Query<OrdersQuery>,
-) -> Response {
+pub async fn list_orders(State(state): State<Arc<SandboxState>>, Query(query): Query<OrdersQuery>) -> Response {
     let mut out = serde_json::Map::new();
     for carrier in Carrier::ALL {
-        if query
-            .carrier
-            .as_deref()
-            .is_some_and(|c| c != carrier.name())
-        {
+        if query.carrier.as_deref().is_some_and(|c| c != carrier.name()) {
             continue;
         }
         let list = match carrier {

@@ -23,21 +23,11 @@ pub struct Accounts {
 
 impl Default for Accounts {
     fn default() -> Self {
-        let accounts = Accounts {
-            registry: RwLock::new(Registry::default()),
-        };
+        let accounts = Accounts { registry: RwLock::new(Registry::default()) };
         accounts.add_mfb(demo::MFB_LOGIN, demo::MFB_PASSWORD);
-        accounts.add_ecourier(
-            demo::ECOURIER_WEBSITE,
-            demo::ECOURIER_USERNAME,
-            demo::ECOURIER_PASSWORD,
-        );
+        accounts.add_ecourier(demo::ECOURIER_WEBSITE, demo::ECOURIER_USERNAME, demo::ECOURIER_PASSWORD);
         accounts.add_ecotrack(demo::ECOTRACK_TOKEN, "Test Shop");
-        accounts.add_coursier(
-            demo::COURSIER_CLIENT_ID,
-            demo::COURSIER_USER,
-            demo::COURSIER_APIKEY,
-        );
+        accounts.add_coursier(demo::COURSIER_CLIENT_ID, demo::COURSIER_USER, demo::COURSIER_APIKEY);
         accounts
     }
 }
@@ -57,9 +47,7 @@ impl Accounts {
     }
 
     pub fn add_ecourier(&self, website: &str, username: &str, password: &str) -> String {
-        self.write()
-            .ecourier
-            .insert((website.into(), username.into()), password.into());
+        self.write().ecourier.insert((website.into(), username.into()), password.into());
         ecourier_key(website, username)
     }
 
@@ -70,9 +58,7 @@ impl Accounts {
     }
 
     pub fn add_coursier(&self, client_id: u64, user: &str, apikey: &str) -> String {
-        self.write()
-            .coursier
-            .insert(client_id, (user.into(), apikey.into()));
+        self.write().coursier.insert(client_id, (user.into(), apikey.into()));
         client_id.to_string()
     }
 

@@ -12,12 +12,7 @@ pub enum Carrier {
 }
 
 impl Carrier {
-    pub const ALL: [Carrier; 4] = [
-        Carrier::Myflyingbox,
-        Carrier::Ecourier,
-        Carrier::Ecotrack,
-        Carrier::CoursierFr,
-    ];
+    pub const ALL: [Carrier; 4] = [Carrier::Myflyingbox, Carrier::Ecourier, Carrier::Ecotrack, Carrier::CoursierFr];
 
     pub fn name(self) -> &'static str {
         match self {

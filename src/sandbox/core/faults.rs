@@ -151,11 +151,7 @@ impl Faults {
 
     /// A second RNG draw used to pick between 500 and 503 (Ecotrack).
     pub fn coin(&self, carrier: Carrier) -> bool {
-        self.with(|m| {
-            m.get_mut(&carrier)
-                .map(|f| f.rng.random::<bool>())
-                .unwrap_or(false)
-        })
+        self.with(|m| m.get_mut(&carrier).map(|f| f.rng.random::<bool>()).unwrap_or(false))
     }
 
     /// True when this successful create must lose its answer (consumes one unit).

@@ -35,9 +35,7 @@ pub fn positive_int(value: Option<&Value>) -> Result<Option<u32>, String> {
     let parsed = match value {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) if s.trim().chars().all(|c| c.is_ascii_digit()) => {
-            s.trim().parse::<u64>().ok()
-        }
+        Some(Value::String(s)) if s.trim().chars().all(|c| c.is_ascii_digit()) => s.trim().parse::<u64>().ok(),
         Some(_) => None,
     };
     match parsed.and_then(|n| u32::try_from(n).ok()) {
@@ -60,13 +58,9 @@ pub fn strict_decimal(value: Option<&Value>) -> Result<Option<f64>, String> {
                 && !s.starts_with('.')
                 && !s.ends_with('.');
             if well_formed {
-                s.parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| "is not a number".into())
+                s.parse::<f64>().map(Some).map_err(|_| "is not a number".into())
             } else {
-                Err(format!(
-                    "is not a number: '{s}' (only digits and '.' as decimal separator are allowed)"
-                ))
+                Err(format!("is not a number: '{s}' (only digits and '.' as decimal separator are allowed)"))
             }
         }
         Some(_) => Err("is not a number".into()),

@@ -72,9 +72,7 @@ fn insert(target: &mut Value, path: &[String], value: String) {
     }
     if rest[0].is_empty() {
         // Array segment: `[]` then maybe a nested key.
-        let slot = map
-            .entry(first.clone())
-            .or_insert_with(|| Value::Array(vec![]));
+        let slot = map.entry(first.clone()).or_insert_with(|| Value::Array(vec![]));
         if !slot.is_array() {
             *slot = Value::Array(vec![]);
         }

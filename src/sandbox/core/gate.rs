@@ -36,12 +36,7 @@ pub trait CarrierApi: Send + Sync + 'static {
     /// The mount point of the carrier, removed from route templates in counters.
     const PREFIX: &'static str;
 
-    fn authenticate(
-        state: &SandboxState,
-        endpoint: &str,
-        parts: &Parts,
-        body: &Bytes,
-    ) -> Result<String, Response>;
+    fn authenticate(state: &SandboxState, endpoint: &str, parts: &Parts, body: &Bytes) -> Result<String, Response>;
     fn too_many_requests(parts: &Parts, retry_after: u64) -> Response;
     fn injected_error(state: &SandboxState, parts: &Parts) -> Response;
     /// A truncated, invalid JSON document served with HTTP 200.
@@ -69,19 +64,11 @@ pub fn dropped_connection() -> Response {
 }
 
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &str, value: impl ToString) {
-    if let (Ok(name), Ok(value)) = (
-        axum::http::HeaderName::try_from(name),
-        HeaderValue::try_from(value.to_string()),
-    ) {
+    if let (Ok(name), Ok(value)) = (axum::http::HeaderName::try_from(name), HeaderValue::try_from(value.to_string())) {
         headers.insert(name, value);
     }
 }
@@ -99,16 +86,8 @@ fn apply_rate_headers(carrier: Carrier, decision: &RateDecision, response: &mut 
         EcotrackHeaderStyle::ThreeWindows => {
             for w in &decision.windows {
                 insert_header(headers, &format!("x-ratelimit-limit-{}", w.name), w.limit);
-                insert_header(
-                    headers,
-                    &format!("x-ratelimit-remaining-{}", w.name),
-                    w.remaining,
-                );
-                insert_header(
-                    headers,
-                    &format!("x-ratelimit-reset-{}", w.name),
-                    w.reset_at,
-                );
+                insert_header(headers, &format!("x-ratelimit-remaining-{}", w.name), w.remaining);
+                insert_header(headers, &format!("x-ratelimit-reset-{}", w.name), w.reset_at);
             }
         }
         EcotrackHeaderStyle::Legacy => {
@@ -116,10 +95,9 @@ fn apply_rate_headers(carrier: Carrier, decision: &RateDecision, response: &mut 
                 insert_header(headers, "x-ratelimit-limit", minute.limit);
                 insert_header(headers, "x-ratelimit-remaining", minute.remaining);
             }
-            if !decision.allowed {
-                if let Some(reset) = decision.windows.iter().map(|w| w.reset_at).max() {
-                    insert_header(headers, "x-ratelimit-reset", reset);
-                }
+            let reset = decision.windows.iter().map(|w| w.reset_at).max();
+            if let (false, Some(reset)) = (decision.allowed, reset) {
+                insert_header(headers, "x-ratelimit-reset", reset);
             }
         }
     }
@@ -135,11 +113,7 @@ async fn hang_until_shutdown(state: &SandboxState) -> Response {
     dropped_connection()
 }
 
-pub async fn gate<C: CarrierApi>(
-    State(state): State<Arc<SandboxState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn gate<C: CarrierApi>(State(state): State<Arc<SandboxState>>, request: Request, next: Next) -> Response {
     let carrier = C::CARRIER;
     let matched = request
         .extensions()
@@ -148,16 +122,10 @@ pub async fn gate<C: CarrierApi>(
         .unwrap_or_else(|| request.uri().path().to_owned());
     let endpoint = endpoint_name(C::PREFIX, request.method(), &matched);
     let (mut parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
 
     let auth = C::authenticate(&state, &endpoint, &parts, &body);
-    let account = auth
-        .as_ref()
-        .map(String::as_str)
-        .unwrap_or(UNAUTHENTICATED)
-        .to_owned();
+    let account = auth.as_ref().map(String::as_str).unwrap_or(UNAUTHENTICATED).to_owned();
     state.stats.record_call(carrier, &endpoint, &account);
 
     // Ecotrack throttles before authenticating (anonymous callers share one bucket).
@@ -201,12 +169,8 @@ pub async fn gate<C: CarrierApi>(
         }
         FaultAction::Malformed => {
             state.stats.record_fault(carrier, "malformed");
-            let response = (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                C::malformed_body(),
-            )
-                .into_response();
+            let response =
+                (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], C::malformed_body()).into_response();
             return finish(response);
         }
     }

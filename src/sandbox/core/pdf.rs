@@ -2,13 +2,7 @@
 
 fn escape(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            if c.is_ascii() && !c.is_ascii_control() {
-                c
-            } else {
-                '?'
-            }
-        })
+        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
         .flat_map(|c| match c {
             '(' | ')' | '\\' => vec!['\\', c],
             other => vec![other],
@@ -40,17 +34,9 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 432] /Contents {} 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
             page_id + 1
         ));
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{}\nendstream",
-            content.len(),
-            content
-        ));
+        objects.push(format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), content));
     }
-    objects[1] = format!(
-        "<< /Type /Pages /Kids [{}] /Count {} >>",
-        kids.join(" "),
-        page_count
-    );
+    objects[1] = format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), page_count);
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
@@ -64,12 +50,7 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
     }
     out.extend_from_slice(xref.as_bytes());
     out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n",
-            objects.len() + 1,
-            xref_at
-        )
-        .as_bytes(),
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n", objects.len() + 1, xref_at).as_bytes(),
     );
     out
 }

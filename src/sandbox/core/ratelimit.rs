@@ -55,18 +55,12 @@ pub struct RateLimiter {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 impl RateLimiter {
     pub fn new(settings: RateSettings) -> Self {
-        RateLimiter {
-            settings: RwLock::new(settings),
-            buckets: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { settings: RwLock::new(settings), buckets: Mutex::new(HashMap::new()) }
     }
 
     pub fn settings(&self) -> RateSettings {
@@ -105,10 +99,7 @@ impl RateLimiter {
         let mut slots = [&mut windows.minute, &mut windows.hour, &mut windows.day];
         for (slot, (_, _, length)) in slots.iter_mut().zip(&limits) {
             if slot.hits == 0 || now >= slot.opened_at + length {
-                **slot = Window {
-                    opened_at: now,
-                    hits: 0,
-                };
+                **slot = Window { opened_at: now, hits: 0 };
             }
         }
         let exhausted: Vec<u64> = slots
@@ -123,11 +114,7 @@ impl RateLimiter {
                 slot.hits += 1;
             }
         }
-        let retry_after = exhausted
-            .iter()
-            .max()
-            .map(|reset| reset.saturating_sub(now).max(1))
-            .unwrap_or(0);
+        let retry_after = exhausted.iter().max().map(|reset| reset.saturating_sub(now).max(1)).unwrap_or(0);
         let windows = slots
             .iter()
             .zip(&limits)
@@ -138,12 +125,6 @@ impl RateLimiter {
                 reset_at: slot.opened_at + length,
             })
             .collect();
-        RateDecision {
-            allowed,
-            retry_after,
-            windows,
-            style: settings.ecotrack_header_style,
-            limited: true,
-        }
+        RateDecision { allowed, retry_after, windows, style: settings.ecotrack_header_style, limited: true }
     }
 }

@@ -22,14 +22,7 @@ pub struct Stats {
     counters: Mutex<Counters>,
 }
 
-pub const FAULT_KINDS: [&str; 6] = [
-    "latency",
-    "error",
-    "hang",
-    "malformed",
-    "drop",
-    "lost_create_answer",
-];
+pub const FAULT_KINDS: [&str; 6] = ["latency", "error", "hang", "malformed", "drop", "lost_create_answer"];
 
 impl Stats {
     fn with<T>(&self, f: impl FnOnce(&mut Counters) -> T) -> T {
@@ -39,18 +32,12 @@ impl Stats {
 
     pub fn record_call(&self, carrier: Carrier, endpoint: &str, account: &str) {
         self.with(|c| {
-            *c.calls
-                .entry((carrier, endpoint.to_owned(), account.to_owned()))
-                .or_default() += 1;
+            *c.calls.entry((carrier, endpoint.to_owned(), account.to_owned())).or_default() += 1;
         });
     }
 
     pub fn record_rate_limited(&self, carrier: Carrier, account: &str) {
-        self.with(|c| {
-            *c.rate_limited
-                .entry((carrier, account.to_owned()))
-                .or_default() += 1
-        });
+        self.with(|c| *c.rate_limited.entry((carrier, account.to_owned())).or_default() += 1);
     }
 
     pub fn record_fault(&self, carrier: Carrier, kind: &'static str) {
@@ -81,9 +68,7 @@ impl Stats {
                 total_calls += total;
                 let by_account: serde_json::Map<String, Value> = by_account
                     .into_iter()
-                    .map(|(account, (n, eps))| {
-                        (account.to_owned(), json!({"total": n, "by_endpoint": eps}))
-                    })
+                    .map(|(account, (n, eps))| (account.to_owned(), json!({"total": n, "by_endpoint": eps})))
                     .collect();
                 calls.insert(
                     carrier.name().into(),

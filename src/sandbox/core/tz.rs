@@ -4,9 +4,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let mut day = NaiveDate::from_ymd_opt(year, month + 1, 1)
-        .and_then(|d| d.pred_opt())
-        .unwrap_or_default();
+    let mut day = NaiveDate::from_ymd_opt(year, month + 1, 1).and_then(|d| d.pred_opt()).unwrap_or_default();
     while day.weekday() != Weekday::Sun {
         day = day.pred_opt().unwrap_or_default();
     }
@@ -33,12 +31,8 @@ const PARIS_SUMMER: FixedOffset = match FixedOffset::east_opt(7200) {
 
 pub fn paris_offset(at: DateTime<Utc>) -> FixedOffset {
     let year = at.year();
-    let start = last_sunday(year, 3)
-        .and_hms_opt(1, 0, 0)
-        .unwrap_or_default();
-    let end = last_sunday(year, 10)
-        .and_hms_opt(1, 0, 0)
-        .unwrap_or_default();
+    let start = last_sunday(year, 3).and_hms_opt(1, 0, 0).unwrap_or_default();
+    let end = last_sunday(year, 10).and_hms_opt(1, 0, 0).unwrap_or_default();
     let naive = at.naive_utc();
     let summer = naive >= start && naive < end;
     if summer { PARIS_SUMMER } else { PARIS_WINTER }
@@ -48,16 +42,17 @@ pub fn paris(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     at.with_timezone(&paris_offset(at))
 }
 
+/// ISO 8601 in Paris time to the second, e.g. `2013-12-10T11:26:23+01:00`.
+pub fn paris_iso(at: DateTime<Utc>) -> String {
+    paris(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
 /// US Eastern local time and its abbreviation (EST/EDT): daylight time from the second
 /// Sunday of March 07:00 UTC to the first Sunday of November 06:00 UTC.
 pub fn eastern(at: DateTime<Utc>) -> (NaiveDateTime, &'static str) {
     let year = at.year();
-    let start = nth_sunday(year, 3, 2)
-        .and_hms_opt(7, 0, 0)
-        .unwrap_or_default();
-    let end = nth_sunday(year, 11, 1)
-        .and_hms_opt(6, 0, 0)
-        .unwrap_or_default();
+    let start = nth_sunday(year, 3, 2).and_hms_opt(7, 0, 0).unwrap_or_default();
+    let end = nth_sunday(year, 11, 1).and_hms_opt(6, 0, 0).unwrap_or_default();
     let naive = at.naive_utc();
     if naive >= start && naive < end {
         (naive - chrono::Duration::hours(4), "EDT")
@@ -69,11 +64,7 @@ pub fn eastern(at: DateTime<Utc>) -> (NaiveDateTime, &'static str) {
 /// Converts a US Eastern wall-clock time back to UTC (ambiguous hours resolve to standard time).
 pub fn eastern_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     let as_edt = Utc.from_utc_datetime(&(local + chrono::Duration::hours(4)));
-    if eastern(as_edt).1 == "EDT" {
-        as_edt
-    } else {
-        Utc.from_utc_datetime(&(local + chrono::Duration::hours(5)))
-    }
+    if eastern(as_edt).1 == "EDT" { as_edt } else { Utc.from_utc_datetime(&(local + chrono::Duration::hours(5))) }
 }
 
 /// Converts a Paris wall-clock time back to UTC.

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{State, rejection::JsonRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
 use super::lifecycle::SUPPORTED;
@@ -29,12 +29,13 @@ fn parse_time(body: &Value, name: &str) -> Result<Option<DateTime<Utc>>, String>
     let Some(raw) = text(body.get(name)) else {
         return Ok(None);
     };
-    if let Ok(at) = DateTime::parse_from_rfc3339(&raw) {
-        return Ok(Some(at.with_timezone(&Utc)));
-    }
-    NaiveDateTime::parse_from_str(&raw, "%Y-%m-%d %H:%M:%S")
-        .map(|local| Some(paris_to_utc(local)))
-        .map_err(|_| format!("{name} must be 'YYYY-MM-DD HH:MM:SS' (Paris time) or RFC 3339"))
+    let invalid = || format!("{name} must be 'YYYY-MM-DD HH:MM:SS' (Paris time) or RFC 3339, years 1900-2200");
+    let at = match DateTime::parse_from_rfc3339(&raw) {
+        Ok(at) => at.with_timezone(&Utc),
+        Err(_) => NaiveDateTime::parse_from_str(&raw, "%Y-%m-%d %H:%M:%S").map(paris_to_utc).map_err(|_| invalid())?,
+    };
+    // Far-off years would overflow date arithmetic later on.
+    if (1900..=2200).contains(&at.year()) { Ok(Some(at)) } else { Err(invalid()) }
 }
 
 fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {
@@ -43,15 +44,10 @@ fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {
         some => integer(some).ok_or("client_id must be an integer")?,
     };
     let scenario = match text(body.get("scenario")) {
-        Some(name) => Scenario::parse(&name)
-            .filter(|s| SUPPORTED.contains(s))
-            .ok_or_else(|| {
-                let names: Vec<&str> = SUPPORTED.iter().map(|s| s.name()).collect();
-                format!(
-                    "scenario '{name}' is not available; use one of {}",
-                    names.join(", ")
-                )
-            })?,
+        Some(name) => Scenario::parse(&name).filter(|s| SUPPORTED.contains(s)).ok_or_else(|| {
+            let names: Vec<&str> = SUPPORTED.iter().map(|s| s.name()).collect();
+            format!("scenario '{name}' is not available; use one of {}", names.join(", "))
+        })?,
         None => text(body.get("reference"))
             .and_then(|r| Scenario::from_reference(&r))
             .filter(|s| SUPPORTED.contains(s))
@@ -61,16 +57,9 @@ fn build(state: &SandboxState, body: &Value) -> Result<Mission, String> {
     let pickup_start = parse_time(body, "pickup_start")?.unwrap_or(now + default_pickup_delay());
     let pickup_end = parse_time(body, "pickup_end")?.unwrap_or(pickup_start + Duration::hours(1));
     let delivery_start = parse_time(body, "delivery_start")?.unwrap_or(pickup_end);
-    let delivery_end =
-        parse_time(body, "delivery_end")?.unwrap_or(delivery_start + Duration::hours(1));
-    if !(pickup_start <= pickup_end
-        && pickup_end <= delivery_start
-        && delivery_start <= delivery_end)
-    {
-        return Err(
-            "windows must be ordered: pickup_start <= pickup_end <= delivery_start <= delivery_end"
-                .into(),
-        );
+    let delivery_end = parse_time(body, "delivery_end")?.unwrap_or(delivery_start + Duration::hours(1));
+    if !(pickup_start <= pickup_end && pickup_end <= delivery_start && delivery_start <= delivery_end) {
+        return Err("windows must be ordered: pickup_start <= pickup_end <= delivery_start <= delivery_end".into());
     }
     Ok(Mission {
         account: client_id.to_string(),
@@ -135,19 +124,11 @@ pub async fn create_mission(
     json_response(StatusCode::CREATED, &answer)
 }
 
-pub fn set_scenario(
-    state: &SandboxState,
-    id: &str,
-    account: Option<&str>,
-    scenario: Scenario,
-) -> usize {
+pub fn set_scenario(state: &SandboxState, id: &str, account: Option<&str>, scenario: Scenario) -> usize {
     let mut data = state.coursier.lock();
     let mut changed = 0;
     for mission in data.missions.iter_mut() {
-        if mission.number.to_string() == id
-            && !mission.frozen
-            && account.is_none_or(|a| a == mission.account)
-        {
+        if mission.number.to_string() == id && !mission.frozen && account.is_none_or(|a| a == mission.account) {
             mission.scenario = scenario;
             changed += 1;
         }

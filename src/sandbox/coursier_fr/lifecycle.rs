@@ -114,13 +114,8 @@ fn render(plan: &LegPlan, now: DateTime<Utc>) -> (Leg, MissionState) {
         return (leg, MissionState::Incident);
     }
     let first_attempt = ds + Duration::minutes(10);
-    let retry = if plan.end == LegEnd::DeliveredNextDay {
-        Duration::days(1)
-    } else {
-        Duration::zero()
-    };
-    let approach =
-        |base: DateTime<Utc>| (base - Duration::minutes(10)).max(picked + Duration::minutes(1));
+    let retry = if plan.end == LegEnd::DeliveredNextDay { Duration::days(1) } else { Duration::zero() };
+    let approach = |base: DateTime<Utc>| (base - Duration::minutes(10)).max(picked + Duration::minutes(1));
     if plan.end == LegEnd::IncidentInTransit {
         return (leg, state);
     }
@@ -192,12 +187,7 @@ pub fn legs(mission: &Mission, now: DateTime<Utc>, english: bool) -> Vec<Leg> {
     if mission.frozen {
         return example_legs(english);
     }
-    let plan = |mission_id, shift, end| LegPlan {
-        mission,
-        mission_id,
-        shift,
-        end,
-    };
+    let plan = |mission_id, shift, end| LegPlan { mission, mission_id, shift, end };
     let plans = match mission.scenario {
         Scenario::FailedLoad => {
             let failed = plan(mission.mission_id, Duration::zero(), LegEnd::FailedLoad);
@@ -205,36 +195,16 @@ pub fn legs(mission: &Mission, now: DateTime<Utc>, english: bool) -> Vec<Leg> {
             let mut plans = vec![failed];
             if now >= failed_at {
                 // Re-planned the next day as a new record with its own MissionId.
-                plans.push(plan(
-                    mission.mission_id + 1,
-                    Duration::days(1),
-                    LegEnd::Delivered,
-                ));
+                plans.push(plan(mission.mission_id + 1, Duration::days(1), LegEnd::Delivered));
             }
             plans
         }
-        Scenario::FailedAttempt => vec![plan(
-            mission.mission_id,
-            Duration::zero(),
-            LegEnd::DeliveredNextDay,
-        )],
+        Scenario::FailedAttempt => vec![plan(mission.mission_id, Duration::zero(), LegEnd::DeliveredNextDay)],
         Scenario::Exception | Scenario::Lost => {
-            vec![plan(
-                mission.mission_id,
-                Duration::zero(),
-                LegEnd::IncidentInTransit,
-            )]
+            vec![plan(mission.mission_id, Duration::zero(), LegEnd::IncidentInTransit)]
         }
-        Scenario::Cancelled => vec![plan(
-            mission.mission_id,
-            Duration::zero(),
-            LegEnd::Cancelled,
-        )],
-        _ => vec![plan(
-            mission.mission_id,
-            Duration::zero(),
-            LegEnd::Delivered,
-        )],
+        Scenario::Cancelled => vec![plan(mission.mission_id, Duration::zero(), LegEnd::Cancelled)],
+        _ => vec![plan(mission.mission_id, Duration::zero(), LegEnd::Delivered)],
     };
     plans
         .iter()

@@ -33,9 +33,7 @@ pub fn message(status: StatusCode, text: &str) -> Response {
 }
 
 fn body_json(body: &Bytes) -> Option<Value> {
-    serde_json::from_slice::<Value>(body)
-        .ok()
-        .filter(Value::is_object)
+    serde_json::from_slice::<Value>(body).ok().filter(Value::is_object)
 }
 
 /// Integers may arrive as JSON numbers or strings (the PHP example sends strings).
@@ -51,20 +49,13 @@ impl CarrierApi for CoursierFr {
     const CARRIER: Carrier = Carrier::CoursierFr;
     const PREFIX: &'static str = "/coursier";
 
-    fn authenticate(
-        state: &SandboxState,
-        _: &str,
-        _: &Parts,
-        body: &Bytes,
-    ) -> Result<String, Response> {
+    fn authenticate(state: &SandboxState, _: &str, _: &Parts, body: &Bytes) -> Result<String, Response> {
         let body = body_json(body).ok_or_else(|| message(StatusCode::OK, "Invalid JSON body"))?;
         let user = text(body.get("User")).unwrap_or_default();
         let apikey = text(body.get("Apikey")).unwrap_or_default();
         let client_id = integer(body.get("ClientId"));
         match client_id {
-            _ if user.is_empty() || apikey.is_empty() => {
-                Err(message(StatusCode::OK, "User and Apikey are required"))
-            }
+            _ if user.is_empty() || apikey.is_empty() => Err(message(StatusCode::OK, "User and Apikey are required")),
             None => Err(message(StatusCode::OK, "ClientId is required")),
             Some(id) => state
                 .accounts
@@ -88,9 +79,7 @@ impl CarrierApi for CoursierFr {
 
 /// PHP's json_encode escapes slashes; so do we, to answer byte for byte like the example.
 fn legs_response(legs: &[Leg]) -> Response {
-    let body = serde_json::to_string(legs)
-        .unwrap_or_else(|_| "[]".into())
-        .replace('/', "\\/");
+    let body = serde_json::to_string(legs).unwrap_or_else(|_| "[]".into()).replace('/', "\\/");
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
@@ -104,29 +93,18 @@ async fn tracking(
     let now = state.clock.now();
     let data = state.coursier.lock();
     let mine = data.missions.iter().filter(|m| m.account == account);
-    let requested = body
-        .get("MissionNumber")
-        .filter(|v| !v.is_null() && text(Some(v)).is_some());
+    let requested = body.get("MissionNumber").filter(|v| !v.is_null() && text(Some(v)).is_some());
     let Some(requested) = requested else {
         // Every ongoing mission: planned from today 00:00 (Paris, sandbox clock).
-        let local_midnight = paris(now)
-            .date_naive()
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default();
+        let local_midnight = paris(now).date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
         let midnight = paris_to_utc(local_midnight);
-        let all: Vec<Leg> = mine
-            .filter(|m| m.pickup_start >= midnight)
-            .flat_map(|m| legs(m, now, english))
-            .collect();
+        let all: Vec<Leg> = mine.filter(|m| m.pickup_start >= midnight).flat_map(|m| legs(m, now, english)).collect();
         return legs_response(&all);
     };
     let Some(number) = integer(Some(requested)) else {
         return message(StatusCode::OK, "MissionNumber must be an integer");
     };
-    let found: Vec<Leg> = mine
-        .filter(|m| m.number == number)
-        .flat_map(|m| legs(m, now, english))
-        .collect();
+    let found: Vec<Leg> = mine.filter(|m| m.number == number).flat_map(|m| legs(m, now, english)).collect();
     if found.is_empty() {
         return message(StatusCode::OK, &format!("Mission {number} not found"));
     }
@@ -145,10 +123,7 @@ pub fn default_pickup_delay() -> Duration {
 pub fn router(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route("/v3/tracking.php", post(tracking))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            gate::<CoursierFr>,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<CoursierFr>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(state)

@@ -39,9 +39,8 @@ pub const EXAMPLE_MISSION: u64 = 9_005_657;
 
 impl CoursierStore {
     pub fn seeded() -> Self {
-        let at = DateTime::parse_from_rfc3339("2020-06-26T09:00:00Z")
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_default();
+        let at =
+            DateTime::parse_from_rfc3339("2020-06-26T09:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
         let example = Mission {
             account: COURSIER_CLIENT_ID.to_string(),
             number: EXAMPLE_MISSION,

@@ -5,18 +5,9 @@ use serde_json::{Value, json};
 use crate::sandbox::core::scenario::Scenario;
 use crate::sandbox::state::SandboxState;
 
-pub fn set_scenario(
-    state: &SandboxState,
-    id: &str,
-    account: Option<&str>,
-    scenario: Scenario,
-) -> usize {
+pub fn set_scenario(state: &SandboxState, id: &str, account: Option<&str>, scenario: Scenario) -> usize {
     let mut data = state.ecotrack.lock();
-    match data
-        .parcels
-        .get_mut(id)
-        .filter(|p| account.is_none_or(|a| a == p.account))
-    {
+    match data.parcels.get_mut(id).filter(|p| account.is_none_or(|a| a == p.account)) {
         Some(parcel) => {
             parcel.scenario = scenario;
             1

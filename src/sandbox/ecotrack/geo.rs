@@ -2,18 +2,10 @@
 //! stop desk) and delivery fees per wilaya.
 
 pub const WILAYAS: [(u32, &str, &[&str]); 58] = [
-    (
-        1,
-        "Adrar",
-        &["Adrar", "Reggane", "Tsabit", "Zaouiet Kounta"],
-    ),
+    (1, "Adrar", &["Adrar", "Reggane", "Tsabit", "Zaouiet Kounta"]),
     (2, "Chlef", &["Chlef", "Ténès", "Oued Fodda", "Boukadir"]),
     (3, "Laghouat", &["Laghouat", "Aflou", "Ksar El Hirane"]),
-    (
-        4,
-        "Oum El Bouaghi",
-        &["Oum El Bouaghi", "Aïn Beïda", "Aïn M'lila"],
-    ),
+    (4, "Oum El Bouaghi", &["Oum El Bouaghi", "Aïn Beïda", "Aïn M'lila"]),
     (5, "Batna", &["Batna", "Barika", "Arris", "Merouana"]),
     (6, "Béjaïa", &["Béjaïa", "Akbou", "Amizour", "El Kseur"]),
     (7, "Biskra", &["Biskra", "Tolga", "Sidi Okba"]),
@@ -22,97 +14,32 @@ pub const WILAYAS: [(u32, &str, &[&str]); 58] = [
     (10, "Bouira", &["Bouira", "Lakhdaria", "Sour El Ghozlane"]),
     (11, "Tamanrasset", &["Tamanrasset", "Abalessa"]),
     (12, "Tébessa", &["Tébessa", "Bir El Ater", "Chéria"]),
-    (
-        13,
-        "Tlemcen",
-        &["Tlemcen", "Maghnia", "Ghazaouet", "Remchi"],
-    ),
+    (13, "Tlemcen", &["Tlemcen", "Maghnia", "Ghazaouet", "Remchi"]),
     (14, "Tiaret", &["Tiaret", "Sougueur", "Frenda"]),
-    (
-        15,
-        "Tizi Ouzou",
-        &[
-            "Tizi Ouzou",
-            "Azazga",
-            "Draâ Ben Khedda",
-            "Larbaâ Nath Irathen",
-        ],
-    ),
-    (
-        16,
-        "Alger",
-        &[
-            "Alger Centre",
-            "Bab El Oued",
-            "Hydra",
-            "Ain Taya",
-            "Bab Ezzouar",
-            "Chéraga",
-            "Kouba",
-        ],
-    ),
+    (15, "Tizi Ouzou", &["Tizi Ouzou", "Azazga", "Draâ Ben Khedda", "Larbaâ Nath Irathen"]),
+    (16, "Alger", &["Alger Centre", "Bab El Oued", "Hydra", "Ain Taya", "Bab Ezzouar", "Chéraga", "Kouba"]),
     (17, "Djelfa", &["Djelfa", "Aïn Oussera", "Messaad"]),
     (18, "Jijel", &["Jijel", "Taher", "El Milia"]),
-    (
-        19,
-        "Sétif",
-        &["Sétif", "El Eulma", "Aïn Arnat", "Aïn Oulmene"],
-    ),
+    (19, "Sétif", &["Sétif", "El Eulma", "Aïn Arnat", "Aïn Oulmene"]),
     (20, "Saïda", &["Saïda", "Aïn El Hadjar"]),
     (21, "Skikda", &["Skikda", "Collo", "Azzaba"]),
-    (
-        22,
-        "Sidi Bel Abbès",
-        &["Sidi Bel Abbès", "Telagh", "Sfisef"],
-    ),
-    (
-        23,
-        "Annaba",
-        &["Annaba", "El Bouni", "El Hadjar", "Berrahal"],
-    ),
+    (22, "Sidi Bel Abbès", &["Sidi Bel Abbès", "Telagh", "Sfisef"]),
+    (23, "Annaba", &["Annaba", "El Bouni", "El Hadjar", "Berrahal"]),
     (24, "Guelma", &["Guelma", "Oued Zenati", "Héliopolis"]),
-    (
-        25,
-        "Constantine",
-        &["Constantine", "El Khroub", "Hamma Bouziane", "Aïn Smara"],
-    ),
+    (25, "Constantine", &["Constantine", "El Khroub", "Hamma Bouziane", "Aïn Smara"]),
     (26, "Médéa", &["Médéa", "Berrouaghia", "Ksar El Boukhari"]),
-    (
-        27,
-        "Mostaganem",
-        &["Mostaganem", "Aïn Tédelès", "Hassi Mameche"],
-    ),
+    (27, "Mostaganem", &["Mostaganem", "Aïn Tédelès", "Hassi Mameche"]),
     (28, "M'Sila", &["M'Sila", "Bou Saâda", "Sidi Aïssa"]),
-    (
-        29,
-        "Mascara",
-        &["Mascara", "Sig", "Mohammadia", "Tighennif"],
-    ),
+    (29, "Mascara", &["Mascara", "Sig", "Mohammadia", "Tighennif"]),
     (30, "Ouargla", &["Ouargla", "Hassi Messaoud", "Rouissat"]),
-    (
-        31,
-        "Oran",
-        &["Oran", "Bir El Djir", "Es Sénia", "Arzew", "Aïn El Turck"],
-    ),
+    (31, "Oran", &["Oran", "Bir El Djir", "Es Sénia", "Arzew", "Aïn El Turck"]),
     (32, "El Bayadh", &["El Bayadh", "Bougtob", "Brezina"]),
     (33, "Illizi", &["Illizi", "In Amenas"]),
-    (
-        34,
-        "Bordj Bou Arréridj",
-        &["Bordj Bou Arréridj", "Ras El Oued", "Medjana"],
-    ),
-    (
-        35,
-        "Boumerdès",
-        &["Boumerdès", "Bordj Menaïel", "Dellys", "Boudouaou"],
-    ),
+    (34, "Bordj Bou Arréridj", &["Bordj Bou Arréridj", "Ras El Oued", "Medjana"]),
+    (35, "Boumerdès", &["Boumerdès", "Bordj Menaïel", "Dellys", "Boudouaou"]),
     (36, "El Tarf", &["El Tarf", "El Kala", "Ben M'Hidi"]),
     (37, "Tindouf", &["Tindouf", "Oum El Assel"]),
-    (
-        38,
-        "Tissemsilt",
-        &["Tissemsilt", "Theniet El Had", "Bordj Bounaama"],
-    ),
+    (38, "Tissemsilt", &["Tissemsilt", "Theniet El Had", "Bordj Bounaama"]),
     (39, "El Oued", &["El Oued", "Guemar", "Debila"]),
     (40, "Khenchela", &["Khenchela", "Kaïs", "Chechar"]),
     (41, "Souk Ahras", &["Souk Ahras", "Sedrata", "M'Daourouch"]),
@@ -120,19 +47,11 @@ pub const WILAYAS: [(u32, &str, &[&str]); 58] = [
     (43, "Mila", &["Mila", "Chelghoum Laïd", "Ferdjioua"]),
     (44, "Aïn Defla", &["Aïn Defla", "Khemis Miliana", "Miliana"]),
     (45, "Naâma", &["Naâma", "Mécheria", "Aïn Sefra"]),
-    (
-        46,
-        "Aïn Témouchent",
-        &["Aïn Témouchent", "Beni Saf", "Hammam Bou Hadjar"],
-    ),
+    (46, "Aïn Témouchent", &["Aïn Témouchent", "Beni Saf", "Hammam Bou Hadjar"]),
     (47, "Ghardaïa", &["Ghardaïa", "Metlili", "Berriane"]),
     (48, "Relizane", &["Relizane", "Oued Rhiou", "Mazouna"]),
     (49, "Timimoun", &["Timimoun", "Aougrout"]),
-    (
-        50,
-        "Bordj Badji Mokhtar",
-        &["Bordj Badji Mokhtar", "Timiaouine"],
-    ),
+    (50, "Bordj Badji Mokhtar", &["Bordj Badji Mokhtar", "Timiaouine"]),
     (51, "Ouled Djellal", &["Ouled Djellal", "Sidi Khaled"]),
     (52, "Béni Abbès", &["Béni Abbès", "Kerzaz", "Igli"]),
     (53, "In Salah", &["In Salah", "In Ghar"]),
@@ -174,12 +93,7 @@ pub fn fold(name: &str) -> String {
 /// The commune's official spelling and index, if it belongs to the wilaya.
 pub fn find_commune(wilaya_id: u32, name: &str) -> Option<(usize, &'static str)> {
     let wanted = fold(name);
-    wilaya(wilaya_id)?
-        .2
-        .iter()
-        .enumerate()
-        .find(|(_, c)| fold(c) == wanted)
-        .map(|(i, c)| (i, *c))
+    wilaya(wilaya_id)?.2.iter().enumerate().find(|(_, c)| fold(c) == wanted).map(|(i, c)| (i, *c))
 }
 
 pub fn postal_code(wilaya_id: u32, index: usize) -> String {

@@ -7,15 +7,7 @@ use super::params::{Validation, param};
 use super::store::OrderFields;
 use crate::sandbox::core::fields::flag;
 
-const REQUIRED: [&str; 7] = [
-    "nom_client",
-    "telephone",
-    "adresse",
-    "commune",
-    "code_wilaya",
-    "montant",
-    "type",
-];
+const REQUIRED: [&str; 7] = ["nom_client", "telephone", "adresse", "commune", "code_wilaya", "montant", "type"];
 
 fn phone_ok(phone: &str) -> bool {
     let digits: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
@@ -23,18 +15,11 @@ fn phone_ok(phone: &str) -> bool {
 }
 
 fn optional(params: &Map<String, Value>, name: &str, fallback: Option<String>) -> Option<String> {
-    if params.contains_key(name) {
-        param(params, name)
-    } else {
-        fallback
-    }
+    if params.contains_key(name) { param(params, name) } else { fallback }
 }
 
 /// Reads and checks fields; `base` supplies the current values for an update.
-pub fn read(
-    params: &Map<String, Value>,
-    base: Option<&OrderFields>,
-) -> Result<OrderFields, Validation> {
+pub fn read(params: &Map<String, Value>, base: Option<&OrderFields>) -> Result<OrderFields, Validation> {
     let mut v = Validation::default();
     let get = |name: &str| param(params, name);
     if base.is_none() {
@@ -48,10 +33,7 @@ pub fn read(
         Some(raw) => match raw.parse::<u32>().ok().filter(|id| wilaya(*id).is_some()) {
             Some(id) => id,
             None => {
-                v.add(
-                    "code_wilaya",
-                    "Le champ code wilaya doit être entre 1 et 58.",
-                );
+                v.add("code_wilaya", "Le champ code wilaya doit être entre 1 et 58.");
                 0
             }
         },
@@ -66,78 +48,46 @@ pub fn read(
                 commune = official.to_owned();
                 commune_index = Some(index);
             }
-            None => v.add(
-                "commune",
-                format!("La commune {name} n'appartient pas à la wilaya {code_wilaya}."),
-            ),
+            None => v.add("commune", format!("La commune {name} n'appartient pas à la wilaya {code_wilaya}.")),
         }
     }
-    let telephone = get("telephone")
-        .or_else(|| base.map(|b| b.telephone.clone()))
-        .unwrap_or_default();
+    let telephone = get("telephone").or_else(|| base.map(|b| b.telephone.clone())).unwrap_or_default();
     if !telephone.is_empty() && !phone_ok(&telephone) {
-        v.add(
-            "telephone",
-            "Le champ telephone doit contenir 9 ou 10 chiffres.",
-        );
+        v.add("telephone", "Le champ telephone doit contenir 9 ou 10 chiffres.");
     }
-    let telephone_2 = optional(
-        params,
-        "telephone_2",
-        base.and_then(|b| b.telephone_2.clone()),
-    );
+    let telephone_2 = optional(params, "telephone_2", base.and_then(|b| b.telephone_2.clone()));
     if telephone_2.as_deref().is_some_and(|p| !phone_ok(p)) {
-        v.add(
-            "telephone_2",
-            "Le champ telephone 2 doit contenir 9 ou 10 chiffres.",
-        );
+        v.add("telephone_2", "Le champ telephone 2 doit contenir 9 ou 10 chiffres.");
     }
     let montant = match get("montant") {
-        Some(raw) => raw
-            .parse::<f64>()
-            .ok()
-            .filter(|m| *m >= 0.0)
-            .unwrap_or_else(|| {
-                v.add("montant", "Le champ montant doit être un nombre.");
-                0.0
-            }),
+        Some(raw) => raw.parse::<f64>().ok().filter(|m| (0.0..=1e9).contains(m)).unwrap_or_else(|| {
+            v.add("montant", "Le champ montant doit être un nombre.");
+            0.0
+        }),
         None => base.map(|b| b.montant).unwrap_or(0.0),
     };
     let kind = match get("type") {
-        Some(raw) => raw
-            .parse::<u8>()
-            .ok()
-            .filter(|t| (1..=4).contains(t))
-            .unwrap_or_else(|| {
-                v.add("type", "Le champ type sélectionné est invalide.");
-                1
-            }),
+        Some(raw) => raw.parse::<u8>().ok().filter(|t| (1..=4).contains(t)).unwrap_or_else(|| {
+            v.add("type", "Le champ type sélectionné est invalide.");
+            1
+        }),
         None => base.map(|b| b.kind).unwrap_or(1),
     };
     let mut read_flag = |name: &str, current: bool| match flag(params.get(name)) {
         Ok(value) => value.unwrap_or(current),
         Err(_) => {
-            v.add(
-                name,
-                format!("Le champ {} doit être 0 ou 1.", name.replace('_', " ")),
-            );
+            v.add(name, format!("Le champ {} doit être 0 ou 1.", name.replace('_', " ")));
             current
         }
     };
     let stop_desk = read_flag("stop_desk", base.is_some_and(|b| b.stop_desk));
     let fragile = read_flag("fragile", base.is_some_and(|b| b.fragile));
     if stop_desk && commune_index.is_some_and(|i| !has_stop_desk(code_wilaya, i)) {
-        v.add(
-            "stop_desk",
-            format!("Pas de stop desk dans la commune {commune}."),
-        );
+        v.add("stop_desk", format!("Pas de stop desk dans la commune {commune}."));
     }
     let remarque = optional(params, "remarque", base.and_then(|b| b.remarque.clone()));
     if remarque.as_deref().is_some_and(|r| r.chars().count() > 255) {
-        v.add(
-            "remarque",
-            "Le champ remarque ne peut pas dépasser 255 caractères.",
-        );
+        v.add("remarque", "Le champ remarque ne peut pas dépasser 255 caractères.");
     }
     let weight = match get("weight") {
         Some(raw) => match raw.parse::<f64>() {
@@ -152,9 +102,7 @@ pub fn read(
     if !v.is_empty() {
         return Err(v);
     }
-    let text = |name: &str, current: Option<&String>| {
-        get(name).or_else(|| current.cloned()).unwrap_or_default()
-    };
+    let text = |name: &str, current: Option<&String>| get(name).or_else(|| current.cloned()).unwrap_or_default();
     Ok(OrderFields {
         reference: optional(params, "reference", base.and_then(|b| b.reference.clone())),
         nom_client: text("nom_client", base.map(|b| &b.nom_client)),

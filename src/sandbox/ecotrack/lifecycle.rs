@@ -21,11 +21,7 @@ pub const SUPPORTED: [Scenario; 8] = [
 type Step = (i64, Option<&'static str>, &'static str);
 
 const FIRST_MILE: [Step; 5] = [
-    (
-        0,
-        Some("order_information_received_by_carrier"),
-        "en_ramassage",
-    ),
+    (0, Some("order_information_received_by_carrier"), "en_ramassage"),
     (180, Some("picked"), "vers_hub"),
     (360, Some("accepted_by_carrier"), "en_hub"),
     (600, None, "vers_wilaya"),
@@ -55,10 +51,9 @@ fn steps(scenario: Scenario) -> Vec<Step> {
             (5760, Some("Return_received"), "retour_recu"),
             (10080, None, "retour_archive"),
         ],
-        Scenario::RelayPickup => vec![
-            (1560, Some("accepted_by_carrier"), "en_livraison"),
-            (3000, Some("livred"), "livre_non_encaisse"),
-        ],
+        Scenario::RelayPickup => {
+            vec![(1560, Some("accepted_by_carrier"), "en_livraison"), (3000, Some("livred"), "livre_non_encaisse")]
+        }
         Scenario::Cod => vec![
             (1560, OUT, "en_livraison"),
             (1800, Some("livred"), "livre_non_encaisse"),
@@ -75,10 +70,7 @@ fn steps(scenario: Scenario) -> Vec<Step> {
             steps.truncate(1);
             vec![(60, None, "annule")]
         }
-        _ => vec![
-            (1560, OUT, "en_livraison"),
-            (1800, Some("livred"), "livre_non_encaisse"),
-        ],
+        _ => vec![(1560, OUT, "en_livraison"), (1800, Some("livred"), "livre_non_encaisse")],
     };
     steps.extend(tail);
     steps
@@ -93,35 +85,19 @@ const RETURN_BRANCH: [Step; 4] = [
 ];
 
 /// Status and the activity entries (time, code) reached by `now`.
-pub fn progress(
-    parcel: &Parcel,
-    now: DateTime<Utc>,
-) -> (&'static str, Vec<(DateTime<Utc>, &'static str)>) {
+pub fn progress(parcel: &Parcel, now: DateTime<Utc>) -> (&'static str, Vec<(DateTime<Utc>, &'static str)>) {
     let Some(start) = parcel.validated_at else {
         return ("prete_a_expedier", vec![]);
     };
     let mut timed: Vec<(DateTime<Utc>, Option<&'static str>, &'static str)> =
-        steps(parcel.scenario)
-            .into_iter()
-            .map(|(m, a, s)| (start + Duration::minutes(m), a, s))
-            .collect();
+        steps(parcel.scenario).into_iter().map(|(m, a, s)| (start + Duration::minutes(m), a, s)).collect();
     if let Some(asked) = parcel.return_asked_at {
         timed.retain(|(at, _, _)| *at < asked);
-        timed.extend(
-            RETURN_BRANCH
-                .iter()
-                .map(|(m, a, s)| (asked + Duration::minutes(*m), *a, *s)),
-        );
+        timed.extend(RETURN_BRANCH.iter().map(|(m, a, s)| (asked + Duration::minutes(*m), *a, *s)));
     }
     let reached: Vec<_> = timed.into_iter().filter(|(at, _, _)| *at <= now).collect();
-    let status = reached
-        .last()
-        .map(|(_, _, s)| *s)
-        .unwrap_or("prete_a_expedier");
-    let activity = reached
-        .iter()
-        .filter_map(|(at, a, _)| a.map(|a| (*at, a)))
-        .collect();
+    let status = reached.last().map(|(_, _, s)| *s).unwrap_or("prete_a_expedier");
+    let activity = reached.iter().filter_map(|(at, a, _)| a.map(|a| (*at, a))).collect();
     (status, activity)
 }
 

@@ -24,15 +24,7 @@ const DEFAULT_DAYS: i64 = 90;
 fn date(raw: Option<String>, field: &str, v: &mut Validation) -> Option<NaiveDate> {
     let raw = raw?;
     NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-        .map_err(|_| {
-            v.add(
-                field,
-                format!(
-                    "Le champ {} n'est pas une date valide (Y-m-d).",
-                    field.replace('_', " ")
-                ),
-            )
-        })
+        .map_err(|_| v.add(field, format!("Le champ {} n'est pas une date valide (Y-m-d).", field.replace('_', " "))))
         .ok()
 }
 
@@ -47,19 +39,15 @@ pub async fn list_orders(
     let mut v = Validation::default();
     let page = match param(&params, "page") {
         None => 1,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .unwrap_or_else(|| {
-                v.add("page", "Le champ page doit être un entier.");
-                1
-            }),
+        Some(raw) => raw.parse::<usize>().ok().filter(|p| *p >= 1).unwrap_or_else(|| {
+            v.add("page", "Le champ page doit être un entier.");
+            1
+        }),
     };
     let now = state.clock.now();
     let today = algiers(now).date();
-    let start = date(param(&params, "start_date"), "start_date", &mut v)
-        .unwrap_or(today - Duration::days(DEFAULT_DAYS));
+    let start =
+        date(param(&params, "start_date"), "start_date", &mut v).unwrap_or(today - Duration::days(DEFAULT_DAYS));
     let end = date(param(&params, "end_date"), "end_date", &mut v).unwrap_or(today);
     if !v.is_empty() {
         return v.response();
@@ -76,11 +64,7 @@ pub async fn list_orders(
         .map(|p| (p, progress(p, now).0))
         .filter(|(_, status)| !ARCHIVED.contains(status))
         .collect();
-    parcels.sort_by(|a, b| {
-        b.0.created_at
-            .cmp(&a.0.created_at)
-            .then(b.0.order_id.cmp(&a.0.order_id))
-    });
+    parcels.sort_by(|a, b| b.0.created_at.cmp(&a.0.created_at).then(b.0.order_id.cmp(&a.0.order_id)));
     let total = parcels.len();
     let last_page = total.div_ceil(PER_PAGE).max(1);
     let items: Vec<Value> = parcels
@@ -110,21 +94,14 @@ pub async fn list_orders(
         })
         .collect();
     drop(data);
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let path = format!("http://{host}{}", original.path());
     let url = |n: usize| format!("{path}?page={n}");
     let from = (!items.is_empty()).then(|| (page - 1) * PER_PAGE + 1);
     let to = from.map(|f| f + items.len() - 1);
-    let mut links = vec![
-        json!({"url": (page > 1).then(|| url(page - 1)), "label": "&laquo; Précédent", "active": false}),
-    ];
-    links.extend(
-        (1..=last_page)
-            .map(|n| json!({"url": url(n), "label": n.to_string(), "active": n == page})),
-    );
+    let mut links =
+        vec![json!({"url": (page > 1).then(|| url(page - 1)), "label": "&laquo; Précédent", "active": false})];
+    links.extend((1..=last_page).map(|n| json!({"url": url(n), "label": n.to_string(), "active": n == page})));
     links.push(json!({"url": (page < last_page).then(|| url(page + 1)), "label": "Suivant &raquo;", "active": false}));
     ok(json!({
         "current_page": page,

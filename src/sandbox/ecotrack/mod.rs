@@ -50,40 +50,21 @@ impl CarrierApi for Ecotrack {
     const CARRIER: Carrier = Carrier::Ecotrack;
     const PREFIX: &'static str = "/ecotrack";
 
-    fn authenticate(
-        state: &SandboxState,
-        endpoint: &str,
-        parts: &Parts,
-        _: &Bytes,
-    ) -> Result<String, Response> {
+    fn authenticate(state: &SandboxState, endpoint: &str, parts: &Parts, _: &Bytes) -> Result<String, Response> {
         token(endpoint, parts)
             .filter(|t| state.accounts.ecotrack_shop(t).is_some())
-            .ok_or_else(|| {
-                json_response(
-                    StatusCode::UNAUTHORIZED,
-                    &json!({"message": "Unauthenticated."}),
-                )
-            })
+            .ok_or_else(|| json_response(StatusCode::UNAUTHORIZED, &json!({"message": "Unauthenticated."})))
     }
 
     fn too_many_requests(_: &Parts, _: u64) -> Response {
-        json_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            &json!({"message": "Too Many Attempts."}),
-        )
+        json_response(StatusCode::TOO_MANY_REQUESTS, &json!({"message": "Too Many Attempts."}))
     }
 
     fn injected_error(state: &SandboxState, _: &Parts) -> Response {
         if state.faults.coin(Carrier::Ecotrack) {
-            json_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &json!({"message": "Service Unavailable"}),
-            )
+            json_response(StatusCode::SERVICE_UNAVAILABLE, &json!({"message": "Service Unavailable"}))
         } else {
-            json_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &json!({"message": "Server Error"}),
-            )
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, &json!({"message": "Server Error"}))
         }
     }
 
@@ -112,24 +93,12 @@ pub fn router(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route("/api/v1/add/maj", post(tracking::add_note))
         // The document's example calls get/maj with POST: both work.
-        .route(
-            "/api/v1/get/maj",
-            get(tracking::get_notes).post(tracking::get_notes),
-        )
+        .route("/api/v1/get/maj", get(tracking::get_notes).post(tracking::get_notes))
         .route("/api/v1/ask/for/order/return", post(tracking::ask_return))
-        .route(
-            "/api/v1/get/tracking/info",
-            get(tracking::get_tracking_info),
-        )
-        .route(
-            "/api/v1/get/trackings/info",
-            get(tracking::get_trackings_info),
-        )
+        .route("/api/v1/get/tracking/info", get(tracking::get_tracking_info))
+        .route("/api/v1/get/trackings/info", get(tracking::get_trackings_info))
         .route("/api/v1/get/orders", get(listing::list_orders))
-        .route(
-            "/api/v1/get/orders/status",
-            get(tracking::get_orders_status),
-        )
+        .route("/api/v1/get/orders/status", get(tracking::get_orders_status))
         .route("/api/v1/create/order", post(orders::create_order))
         .route("/api/v1/create/orders", post(orders::create_orders))
         .route("/api/v1/update/order", post(orders::update_order))
@@ -139,10 +108,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/api/v1/get/wilayas", get(reference::wilayas))
         .route("/api/v1/get/communes", get(reference::communes))
         .route("/api/v1/get/fees", get(reference::delivery_fees))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            gate::<Ecotrack>,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<Ecotrack>))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -26,9 +26,7 @@ pub const BULK_LIMIT: usize = 100;
 
 fn new_tracking(data: &mut EcotrackData, account: &str, now: DateTime<Utc>) -> String {
     let seed = stable_hash(account);
-    let letters: String = (0..4)
-        .map(|i| char::from(b'A' + ((seed >> (i * 8)) % 26) as u8))
-        .collect();
+    let letters: String = (0..4).map(|i| char::from(b'A' + ((seed >> (i * 8)) % 26) as u8)).collect();
     let day = algiers(now).format("%y%m%d");
     loop {
         data.counter += 1;
@@ -40,12 +38,7 @@ fn new_tracking(data: &mut EcotrackData, account: &str, now: DateTime<Utc>) -> S
     }
 }
 
-fn store_parcel(
-    data: &mut EcotrackData,
-    account: &str,
-    fields: OrderFields,
-    now: DateTime<Utc>,
-) -> String {
+fn store_parcel(data: &mut EcotrackData, account: &str, fields: OrderFields, now: DateTime<Utc>) -> String {
     let tracking = new_tracking(data, account, now);
     data.next_order_id += 1;
     let scenario = fields
@@ -98,28 +91,19 @@ pub async fn create_orders(
     Extension(AccountKey(account)): Extension<AccountKey>,
     body: Bytes,
 ) -> Response {
-    let orders: Vec<(String, Value)> = match serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|b| b.get("orders").cloned())
-    {
-        Some(Value::Object(map)) => map.into_iter().collect(),
-        Some(Value::Array(list)) => list
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => {
-            let mut v = Validation::default();
-            v.required("orders");
-            return v.response();
-        }
-    };
+    let orders: Vec<(String, Value)> =
+        match serde_json::from_slice::<Value>(&body).ok().and_then(|b| b.get("orders").cloned()) {
+            Some(Value::Object(map)) => map.into_iter().collect(),
+            Some(Value::Array(list)) => list.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => {
+                let mut v = Validation::default();
+                v.required("orders");
+                return v.response();
+            }
+        };
     if orders.len() > BULK_LIMIT {
         let mut v = Validation::default();
-        v.add(
-            "orders",
-            format!("Le champ orders ne peut pas avoir plus de {BULK_LIMIT} éléments."),
-        );
+        v.add("orders", format!("Le champ orders ne peut pas avoir plus de {BULK_LIMIT} éléments."));
         return v.response();
     }
     let now = state.clock.now();
@@ -173,9 +157,7 @@ pub async fn update_order(
         return not_found_parcel();
     };
     if picked(&parcel, now) {
-        return refused(
-            "La commande a déjà été récupérée par le livreur et ne peut plus être modifiée",
-        );
+        return refused("La commande a déjà été récupérée par le livreur et ne peut plus être modifiée");
     }
     let fields = match read(&params, Some(&parcel.fields)) {
         Ok(fields) => fields,
@@ -206,9 +188,7 @@ pub async fn delete_order(
         return not_found_parcel();
     };
     if picked(&parcel, now) {
-        return refused(
-            "La commande a déjà été récupérée par le livreur et ne peut plus être supprimée",
-        );
+        return refused("La commande a déjà été récupérée par le livreur et ne peut plus être supprimée");
     }
     data.parcels.remove(&parcel.tracking);
     ok(json!({"success": true, "message": "Commande supprimée avec succès"}))
@@ -229,11 +209,7 @@ pub async fn valid_order(
     };
     let now = state.clock.now();
     let mut data = state.ecotrack.lock();
-    let Some(parcel) = data
-        .parcels
-        .get_mut(tracking.trim())
-        .filter(|p| p.account == account)
-    else {
+    let Some(parcel) = data.parcels.get_mut(tracking.trim()).filter(|p| p.account == account) else {
         return not_found_parcel();
     };
     if parcel.validated_at.is_some() {
@@ -267,18 +243,9 @@ pub async fn label(
         format!("Client: {} {}", f.nom_client, f.telephone),
         format!("{} - {} ({})", f.adresse, f.commune, f.code_wilaya),
         format!("Montant: {:.2} DA", f.montant),
-        if f.stop_desk {
-            "STOP DESK".to_owned()
-        } else {
-            "A DOMICILE".to_owned()
-        },
+        if f.stop_desk { "STOP DESK".to_owned() } else { "A DOMICILE".to_owned() },
         "SANDBOX - NOT A REAL LABEL".to_owned(),
     ];
     drop(data);
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/pdf")],
-        text_pdf(&[page]),
-    )
-        .into_response()
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/pdf")], text_pdf(&[page])).into_response()
 }

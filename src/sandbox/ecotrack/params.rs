@@ -13,25 +13,16 @@ use crate::sandbox::core::form::parse_pairs;
 use crate::sandbox::core::gate::json_response;
 
 pub fn params(uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Map<String, Value> {
-    let mut out: Map<String, Value> = parse_pairs(uri.query().unwrap_or(""))
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect();
-    let json_body = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.contains("json"));
+    let mut out: Map<String, Value> =
+        parse_pairs(uri.query().unwrap_or("")).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let json_body = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("json"));
     if json_body {
         if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
             out.extend(map);
         }
     } else if !body.is_empty() {
         let text = String::from_utf8_lossy(body);
-        out.extend(
-            parse_pairs(&text)
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v))),
-        );
+        out.extend(parse_pairs(&text).into_iter().map(|(k, v)| (k, Value::String(v))));
     }
     out
 }
@@ -46,17 +37,11 @@ pub struct Validation(pub BTreeMap<String, Vec<String>>);
 
 impl Validation {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.into());
+        self.0.entry(field.to_owned()).or_default().push(message.into());
     }
 
     pub fn required(&mut self, field: &str) {
-        self.add(
-            field,
-            format!("Le champ {} est obligatoire.", field.replace('_', " ")),
-        );
+        self.add(field, format!("Le champ {} est obligatoire.", field.replace('_', " ")));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -66,20 +51,10 @@ impl Validation {
     /// `{"message": first error (and N more), "errors": {...}}`.
     pub fn body(&self) -> Value {
         let total: usize = self.0.values().map(Vec::len).sum();
-        let first = self
-            .0
-            .values()
-            .flatten()
-            .next()
-            .cloned()
-            .unwrap_or_default();
+        let first = self.0.values().flatten().next().cloned().unwrap_or_default();
         let message = match total {
             0 | 1 => first,
-            n => format!(
-                "{first} (et {} erreur{} en plus)",
-                n - 1,
-                if n > 2 { "s" } else { "" }
-            ),
+            n => format!("{first} (et {} erreur{} en plus)", n - 1, if n > 2 { "s" } else { "" }),
         };
         json!({"message": message, "errors": self.0})
     }
@@ -100,10 +75,7 @@ pub fn tracking_param(params: &Map<String, Value>) -> Result<String, Response> {
 
 /// HTTP 200 `{"success": false, "message": ...}`: how Ecotrack refuses.
 pub fn refused(message: &str) -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({"success": false, "message": message}),
-    )
+    json_response(StatusCode::OK, &json!({"success": false, "message": message}))
 }
 
 pub fn not_found_parcel() -> Response {
@@ -116,9 +88,5 @@ pub fn ok(body: Value) -> Response {
 
 /// PHP encodes an empty associative array as `[]`.
 pub fn php_object(map: Map<String, Value>) -> Value {
-    if map.is_empty() {
-        Value::Array(vec![])
-    } else {
-        Value::Object(map)
-    }
+    if map.is_empty() { Value::Array(vec![]) } else { Value::Object(map) }
 }

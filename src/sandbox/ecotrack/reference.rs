@@ -9,19 +9,13 @@ use super::params::{Validation, ok};
 use crate::sandbox::core::form::parse_pairs;
 
 pub async fn wilayas() -> Response {
-    let list: Vec<Value> = WILAYAS
-        .iter()
-        .map(|(id, name, _)| json!({"wilaya_id": id, "wilaya_name": name}))
-        .collect();
+    let list: Vec<Value> = WILAYAS.iter().map(|(id, name, _)| json!({"wilaya_id": id, "wilaya_name": name})).collect();
     ok(Value::Array(list))
 }
 
 pub async fn communes(uri: Uri) -> Response {
     let pairs = parse_pairs(uri.query().unwrap_or(""));
-    let requested = pairs
-        .iter()
-        .find(|(k, v)| k == "wilaya_id" && !v.is_empty())
-        .map(|(_, v)| v.clone());
+    let requested = pairs.iter().find(|(k, v)| k == "wilaya_id" && !v.is_empty()).map(|(_, v)| v.clone());
     let selected: Vec<_> = match requested {
         None => WILAYAS.iter().collect(),
         Some(raw) => match raw.trim().parse::<u32>().ok().and_then(wilaya) {

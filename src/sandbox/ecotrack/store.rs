@@ -67,8 +67,6 @@ impl EcotrackStore {
 impl EcotrackData {
     /// A parcel of this account, by tracking.
     pub fn parcel(&self, account: &str, tracking: &str) -> Option<&Parcel> {
-        self.parcels
-            .get(tracking.trim())
-            .filter(|p| p.account == account)
+        self.parcels.get(tracking.trim()).filter(|p| p.account == account)
     }
 }

@@ -12,9 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::lifecycle::{at_desk, progress};
-use super::params::{
-    Validation, not_found_parcel, ok, param, params, php_object, refused, tracking_param,
-};
+use super::params::{Validation, not_found_parcel, ok, param, params, php_object, refused, tracking_param};
 use super::statuses::{Endpoint, is_known, spelled};
 use super::store::{EcotrackData, Note, Parcel};
 use crate::sandbox::core::gate::AccountKey;
@@ -67,10 +65,9 @@ pub async fn add_note(
     }
     match &content {
         None => v.required("content"),
-        Some(c) if c.chars().count() > MAX_NOTE => v.add(
-            "content",
-            format!("Le texte de content ne peut contenir plus de {MAX_NOTE} caractères."),
-        ),
+        Some(c) if c.chars().count() > MAX_NOTE => {
+            v.add("content", format!("Le texte de content ne peut contenir plus de {MAX_NOTE} caractères."))
+        }
         Some(_) => {}
     }
     let (Some(tracking), Some(content), true) = (tracking, content, v.is_empty()) else {
@@ -82,11 +79,7 @@ pub async fn add_note(
     let Some(parcel) = data.parcel(&account, &tracking) else {
         return not_found_parcel();
     };
-    let note = Note {
-        tracking: parcel.tracking.clone(),
-        remarque: format!("{shop} : {content}"),
-        created_at: now,
-    };
+    let note = Note { tracking: parcel.tracking.clone(), remarque: format!("{shop} : {content}"), created_at: now };
     data.notes.push(note);
     ok(json!({"success": true, "message": "Mise a jour avec success"}))
 }
@@ -154,11 +147,7 @@ pub async fn ask_return(
     };
     let now = state.clock.now();
     let mut data = state.ecotrack.lock();
-    let Some(parcel) = data
-        .parcels
-        .get_mut(tracking.trim())
-        .filter(|p| p.account == account)
-    else {
+    let Some(parcel) = data.parcels.get_mut(tracking.trim()).filter(|p| p.account == account) else {
         return not_found_parcel();
     };
     if progress(parcel, now).0 != "en_livraison" {
@@ -193,26 +182,14 @@ pub async fn get_tracking_info(
 fn tracking_list(params: &Map<String, Value>) -> Result<Vec<String>, Response> {
     let mut v = Validation::default();
     let list: Vec<String> = param(params, "trackings")
-        .map(|t| {
-            t.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
+        .map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     if list.is_empty() {
         v.required("trackings");
     } else if list.len() > MAX_TRACKINGS {
-        v.add(
-            "trackings",
-            format!("Le nombre maximum de trackings est de {MAX_TRACKINGS} par requête."),
-        );
+        v.add("trackings", format!("Le nombre maximum de trackings est de {MAX_TRACKINGS} par requête."));
     }
-    if v.is_empty() {
-        Ok(list)
-    } else {
-        Err(v.response())
-    }
+    if v.is_empty() { Ok(list) } else { Err(v.response()) }
 }
 
 pub async fn get_trackings_info(
@@ -265,12 +242,7 @@ pub async fn get_orders_status(
         Err(response) => return response,
     };
     let wanted: Vec<String> = param(&params, "status")
-        .map(|s| {
-            s.split(',')
-                .map(|x| x.trim().to_owned())
-                .filter(|x| !x.is_empty())
-                .collect()
-        })
+        .map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect())
         .unwrap_or_default();
     let mut v = Validation::default();
     if wanted.is_empty() {

@@ -5,12 +5,7 @@ use serde_json::{Value, json};
 use crate::sandbox::core::scenario::Scenario;
 use crate::sandbox::state::SandboxState;
 
-pub fn set_scenario(
-    state: &SandboxState,
-    id: &str,
-    account: Option<&str>,
-    scenario: Scenario,
-) -> usize {
+pub fn set_scenario(state: &SandboxState, id: &str, account: Option<&str>, scenario: Scenario) -> usize {
     let mut data = state.ecourier.lock();
     let mut changed = 0;
     for ((owner, number), order) in data.orders.iter_mut() {

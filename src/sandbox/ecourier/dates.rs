@@ -40,6 +40,8 @@ pub fn parse_us(text: &str) -> Option<DateTime<Utc>> {
     INPUT_FORMATS
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        // Far-off years would overflow date arithmetic later on.
+        .filter(|d| (1900..=2200).contains(&d.year()))
         .map(eastern_to_utc)
 }
 

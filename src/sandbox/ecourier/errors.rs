@@ -7,10 +7,7 @@ use serde_json::json;
 use crate::sandbox::core::gate::json_response;
 
 pub fn status(http: StatusCode, code: &str, description: &str) -> Response {
-    json_response(
-        http,
-        &json!({"status": code, "statusdescription": description}),
-    )
+    json_response(http, &json!({"status": code, "statusdescription": description}))
 }
 
 pub fn undefined(description: &str) -> Response {
@@ -18,19 +15,11 @@ pub fn undefined(description: &str) -> Response {
 }
 
 pub fn unparsable() -> Response {
-    status(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "-2",
-        "Unable to parse JSON",
-    )
+    status(StatusCode::INTERNAL_SERVER_ERROR, "-2", "Unable to parse JSON")
 }
 
 pub fn database_unavailable() -> Response {
-    status(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "-3",
-        "Unable to Connect to Database",
-    )
+    status(StatusCode::INTERNAL_SERVER_ERROR, "-3", "Unable to Connect to Database")
 }
 
 pub fn not_performed(description: &str) -> Response {
@@ -38,11 +27,7 @@ pub fn not_performed(description: &str) -> Response {
 }
 
 pub fn no_guid() -> Response {
-    status(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "-5",
-        "No UserGUID Received",
-    )
+    status(StatusCode::INTERNAL_SERVER_ERROR, "-5", "No UserGUID Received")
 }
 
 pub fn no_config(guid: &str) -> Response {

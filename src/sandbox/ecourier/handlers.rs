@@ -26,10 +26,7 @@ fn ok(body: Value) -> Response {
 
 /// The caller's UserGUID in canonical `{UPPER-CASE}` form.
 fn header_guid(headers: &HeaderMap) -> String {
-    let raw = headers
-        .get("UserGUID")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let raw = headers.get("UserGUID").and_then(|v| v.to_str().ok()).unwrap_or("");
     format!("{{{}}}", normalize_guid(raw))
 }
 
@@ -39,13 +36,7 @@ pub async fn login(
 ) -> Response {
     let guid = uuid::Uuid::new_v4().to_string().to_ascii_uppercase();
     let now = state.clock.now();
-    state.ecourier.lock().guids.insert(
-        guid.clone(),
-        Guid {
-            account,
-            last_used: now,
-        },
-    );
+    state.ecourier.lock().guids.insert(guid.clone(), Guid { account, last_used: now });
     ok(json!({"status": "0", "UserGUID": format!("{{{guid}}}")}))
 }
 
@@ -59,10 +50,7 @@ fn received() -> Response {
 }
 
 fn scenario_of(input: &OrderInput) -> Scenario {
-    let mut references: Vec<String> = ["Auth", "OtherReference"]
-        .iter()
-        .filter_map(|k| input.get(k))
-        .collect();
+    let mut references: Vec<String> = ["Auth", "OtherReference"].iter().filter_map(|k| input.get(k)).collect();
     references.extend(input.pieces.iter().filter_map(|p| text(p.get("Reference"))));
     Scenario::from_references(references.iter().map(String::as_str))
         .filter(|s| SUPPORTED.contains(s))
@@ -110,16 +98,8 @@ pub async fn save_order(
         }
         let mut merged = OrderInput {
             fields: existing.fields.clone(),
-            pieces: if input.pieces.is_empty() {
-                existing.pieces.clone()
-            } else {
-                input.pieces.clone()
-            },
-            stops: if input.stops.is_empty() {
-                existing.stops.clone()
-            } else {
-                input.stops.clone()
-            },
+            pieces: if input.pieces.is_empty() { existing.pieces.clone() } else { input.pieces.clone() },
+            stops: if input.stops.is_empty() { existing.stops.clone() } else { input.stops.clone() },
         };
         merged.fields.extend(stored_fields(&input));
         if let Err(message) = validate(&merged) {
@@ -142,10 +122,7 @@ pub async fn save_order(
         None => loop {
             let candidate = data.next_number.to_string();
             data.next_number += 1;
-            if !data
-                .orders
-                .contains_key(&(account.clone(), candidate.clone()))
-            {
+            if !data.orders.contains_key(&(account.clone(), candidate.clone())) {
                 break candidate;
             }
         },

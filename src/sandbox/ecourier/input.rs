@@ -11,14 +11,7 @@ use crate::sandbox::core::fields::text;
 pub const SERVICES: [&str; 4] = ["Route", "Standard", "Rush", "Economy"];
 const ZONES: [&str; 8] = ["EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"];
 /// Fields set by e-Courier only; ignored when sent.
-const SYSTEM_FIELDS: [&str; 6] = [
-    "OrderID",
-    "SiteID",
-    "SiteCode",
-    "TransferID",
-    "CreateDate",
-    "UserGUID",
-];
+const SYSTEM_FIELDS: [&str; 6] = ["OrderID", "SiteID", "SiteCode", "TransferID", "CreateDate", "UserGUID"];
 
 #[derive(Clone, Debug, Default)]
 pub struct OrderInput {
@@ -35,11 +28,9 @@ impl OrderInput {
 
 fn strip_at(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.trim_start_matches('@').to_owned(), strip_at(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.trim_start_matches('@').to_owned(), strip_at(v))).collect())
+        }
         Value::Array(list) => Value::Array(list.iter().map(strip_at).collect()),
         other => other.clone(),
     }
@@ -47,11 +38,7 @@ fn strip_at(value: &Value) -> Value {
 
 /// Splits the Order element into scalars, pieces and stops.
 pub fn read(body: &Value) -> Result<OrderInput, String> {
-    let order = body
-        .get("Order")
-        .map(strip_at)
-        .filter(Value::is_object)
-        .ok_or("Order element is required")?;
+    let order = body.get("Order").map(strip_at).filter(Value::is_object).ok_or("Order element is required")?;
     let mut input = OrderInput::default();
     if let Value::Object(map) = &order {
         for (key, value) in map {
@@ -78,16 +65,10 @@ pub fn validate(input: &OrderInput) -> Result<(), String> {
         }
         Some(_) => {}
     }
-    let types: Vec<String> = input
-        .stops
-        .iter()
-        .map(|s| stop_text(s, "StopType").unwrap_or_default())
-        .collect();
+    let types: Vec<String> = input.stops.iter().map(|s| stop_text(s, "StopType").unwrap_or_default()).collect();
     let has = |t: &str| types.iter().any(|x| x == t || x == "B");
     if !has("P") || !has("D") {
-        return Err(
-            "Order requires a pickup stop (StopType P) and a destination stop (StopType D)".into(),
-        );
+        return Err("Order requires a pickup stop (StopType P) and a destination stop (StopType D)".into());
     }
     for (index, stop) in input.stops.iter().enumerate() {
         let label = stop_text(stop, "Sequence").unwrap_or_else(|| (index + 1).to_string());
@@ -97,16 +78,10 @@ pub fn validate(input: &OrderInput) -> Result<(), String> {
             }
         }
         if let Some(when) = stop_text(stop, "ScheduledDateTime").filter(|w| parse_us(w).is_none()) {
-            return Err(format!(
-                "Stop {label}: ScheduledDateTime '{when}' is not a valid date"
-            ));
+            return Err(format!("Stop {label}: ScheduledDateTime '{when}' is not a valid date"));
         }
-        if let Some(zone) =
-            stop_text(stop, "ScheduledDateTimeTZ").filter(|z| !ZONES.contains(&z.as_str()))
-        {
-            return Err(format!(
-                "Stop {label}: ScheduledDateTimeTZ '{zone}' is not a valid time zone"
-            ));
+        if let Some(zone) = stop_text(stop, "ScheduledDateTimeTZ").filter(|z| !ZONES.contains(&z.as_str())) {
+            return Err(format!("Stop {label}: ScheduledDateTimeTZ '{zone}' is not a valid time zone"));
         }
     }
     if let Some(cod) = input.get("CodAmount").filter(|c| c.parse::<f64>().is_err()) {
@@ -118,7 +93,8 @@ pub fn validate(input: &OrderInput) -> Result<(), String> {
 fn quantity(piece: &Value) -> i64 {
     text(piece.get("Pieces"))
         .and_then(|p| p.parse::<f64>().ok())
-        .map(|p| p.max(1.0) as i64)
+        // Clamped so that absurd quantities cannot overflow the price.
+        .map(|p| p.clamp(1.0, 10_000.0) as i64)
         .unwrap_or(1)
 }
 
@@ -130,17 +106,11 @@ pub fn amount_cents(input: &OrderInput) -> i64 {
         Some("Economy") => 2500,
         _ => 3000,
     };
-    let pieces: i64 = if input.pieces.is_empty() {
-        1
-    } else {
-        input.pieces.iter().map(quantity).sum()
-    };
+    let pieces: i64 = if input.pieces.is_empty() { 1 } else { input.pieces.iter().map(quantity).sum() };
     let extra_stops = (input.stops.len() as i64 - 2).max(0);
     base + 1000 * pieces + 500 * extra_stops
 }
 
 pub fn stop_of_type<'a>(stops: &'a [Value], kind: &str) -> Option<&'a Value> {
-    stops
-        .iter()
-        .find(|s| text(s.get("StopType")).as_deref() == Some(kind))
+    stops.iter().find(|s| text(s.get("StopType")).as_deref() == Some(kind))
 }

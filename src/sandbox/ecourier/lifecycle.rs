@@ -76,19 +76,11 @@ impl Milestone {
 
 fn timeline(scenario: Scenario) -> Vec<(i64, Milestone)> {
     use Milestone::*;
-    let mut steps = vec![
-        (0, Created),
-        (15, Dispatched),
-        (60, ArrivedPickup),
-        (70, PickedUp),
-    ];
+    let mut steps = vec![(0, Created), (15, Dispatched), (60, ArrivedPickup), (70, PickedUp)];
     let tail: Vec<(i64, Milestone)> = match scenario {
-        Scenario::FailedAttempt => vec![
-            (170, ArrivedDelivery),
-            (180, Attempted),
-            (1610, ArrivedDelivery),
-            (1620, Delivered),
-        ],
+        Scenario::FailedAttempt => {
+            vec![(170, ArrivedDelivery), (180, Attempted), (1610, ArrivedDelivery), (1620, Delivered)]
+        }
         Scenario::Returned => vec![
             (170, ArrivedDelivery),
             (180, Attempted),
@@ -97,12 +89,7 @@ fn timeline(scenario: Scenario) -> Vec<(i64, Milestone)> {
             (1680, ReturnToSender),
             (1800, Returned),
         ],
-        Scenario::Cod => vec![
-            (170, ArrivedDelivery),
-            (180, Delivered),
-            (181, CodCollected),
-            (4320, CodRemitted),
-        ],
+        Scenario::Cod => vec![(170, ArrivedDelivery), (180, Delivered), (181, CodCollected), (4320, CodRemitted)],
         Scenario::Exception => vec![(120, Exception("Package damaged in transit"))],
         Scenario::Lost => vec![(120, Exception("Package lost"))],
         Scenario::Cancelled => {
@@ -132,11 +119,7 @@ pub fn reached(order: &EcOrder, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Miles
 }
 
 pub fn order_status(reached: &[(DateTime<Utc>, Milestone)]) -> &'static str {
-    reached
-        .iter()
-        .rev()
-        .find_map(|(_, m)| m.status())
-        .unwrap_or("N")
+    reached.iter().rev().find_map(|(_, m)| m.status()).unwrap_or("N")
 }
 
 /// Picked up (or later): the order can no longer be cancelled or modified.

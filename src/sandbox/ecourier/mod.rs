@@ -23,9 +23,7 @@ use axum::routing::post;
 use axum::{Router, middleware};
 use serde_json::Value;
 
-use self::errors::{
-    database_unavailable, no_config, no_guid, not_performed, status, undefined, unparsable,
-};
+use self::errors::{database_unavailable, no_config, no_guid, not_performed, status, undefined, unparsable};
 use self::store::normalize_guid;
 use crate::sandbox::core::carrier::Carrier;
 use crate::sandbox::core::gate::{CarrierApi, gate};
@@ -37,30 +35,19 @@ pub const MOUNT: &str = "/ecourier/{site}/software/xml/ecJsonPost.asmx";
 pub struct Ecourier;
 
 fn site_of(parts: &Parts) -> String {
-    let path = parts
-        .extensions
-        .get::<OriginalUri>()
-        .map(|u| u.0.path().to_owned())
-        .unwrap_or_default();
+    let path = parts.extensions.get::<OriginalUri>().map(|u| u.0.path().to_owned()).unwrap_or_default();
     path.split('/').nth(2).unwrap_or("").to_owned()
 }
 
 fn login_account(state: &SandboxState, parts: &Parts, body: &Bytes) -> Result<String, Response> {
     let body = xmlish::parse(body).ok_or_else(unparsable)?;
-    let field = |name: &str| {
-        body.get(name)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
+    let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
     let (website, username, password) = (field("website"), field("username"), field("password"));
     if website.is_empty() || username.is_empty() || password.is_empty() {
         return Err(not_performed("website, username and password are required"));
     }
     if website != site_of(parts) {
-        return Err(not_performed(&format!(
-            "Website '{website}' is not served by this endpoint"
-        )));
+        return Err(not_performed(&format!("Website '{website}' is not served by this endpoint")));
     }
     state
         .accounts
@@ -69,12 +56,7 @@ fn login_account(state: &SandboxState, parts: &Parts, body: &Bytes) -> Result<St
 }
 
 fn guid_account(state: &SandboxState, parts: &Parts) -> Result<String, Response> {
-    let raw = parts
-        .headers
-        .get("UserGUID")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim();
+    let raw = parts.headers.get("UserGUID").and_then(|v| v.to_str().ok()).unwrap_or("").trim();
     if raw.is_empty() {
         return Err(no_guid());
     }
@@ -95,17 +77,8 @@ impl CarrierApi for Ecourier {
     const CARRIER: Carrier = Carrier::Ecourier;
     const PREFIX: &'static str = MOUNT;
 
-    fn authenticate(
-        state: &SandboxState,
-        endpoint: &str,
-        parts: &Parts,
-        body: &Bytes,
-    ) -> Result<String, Response> {
-        if endpoint == "POST /Login" {
-            login_account(state, parts, body)
-        } else {
-            guid_account(state, parts)
-        }
+    fn authenticate(state: &SandboxState, endpoint: &str, parts: &Parts, body: &Bytes) -> Result<String, Response> {
+        if endpoint == "POST /Login" { login_account(state, parts, body) } else { guid_account(state, parts) }
     }
 
     fn too_many_requests(_: &Parts, _: u64) -> Response {
@@ -133,10 +106,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/SaveOrder", post(handlers::save_order))
         .route("/GetJsonOrder", post(handlers::get_json_order))
         .route("/QuoteOrder", post(handlers::quote_order))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            gate::<Ecourier>,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::<Ecourier>))
         .fallback(unknown_method)
         .method_not_allowed_fallback(unknown_method)
         .with_state(state)

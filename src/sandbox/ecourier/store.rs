@@ -38,12 +38,7 @@ pub struct EcourierData {
 
 impl Default for EcourierData {
     fn default() -> Self {
-        EcourierData {
-            guids: HashMap::new(),
-            orders: HashMap::new(),
-            next_order_id: 2073,
-            next_number: 5_648_172,
-        }
+        EcourierData { guids: HashMap::new(), orders: HashMap::new(), next_order_id: 2073, next_number: 5_648_172 }
     }
 }
 
@@ -60,8 +55,5 @@ impl EcourierStore {
 
 /// GUIDs are compared without braces, upper case.
 pub fn normalize_guid(raw: &str) -> String {
-    raw.trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .to_ascii_uppercase()
+    raw.trim().trim_start_matches('{').trim_end_matches('}').to_ascii_uppercase()
 }

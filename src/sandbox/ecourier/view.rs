@@ -20,10 +20,7 @@ const CUSTOMER_ID: &str = "65";
 const DRIVER_ID: &str = "710";
 
 fn attributes(fields: &Map<String, Value>) -> Map<String, Value> {
-    fields
-        .iter()
-        .filter_map(|(k, v)| text(Some(v)).map(|t| (format!("@{k}"), Value::String(t))))
-        .collect()
+    fields.iter().filter_map(|(k, v)| text(Some(v)).map(|t| (format!("@{k}"), Value::String(t)))).collect()
 }
 
 /// Scalars as attributes, nested wrappers kept (with their own quirk applied).
@@ -134,25 +131,16 @@ pub fn order_json(order: &EcOrder, guid: &str, now: DateTime<Utc>) -> Value {
     if let Value::Object(system) = system {
         out.extend(system);
     }
-    let delivered = steps
-        .iter()
-        .find(|(_, m)| matches!(m, Milestone::Delivered | Milestone::Returned));
+    let delivered = steps.iter().find(|(_, m)| matches!(m, Milestone::Delivered | Milestone::Returned));
     if let Some((at, milestone)) = delivered {
-        let signer_stop = if *milestone == Milestone::Returned {
-            "P"
-        } else {
-            "D"
-        };
+        let signer_stop = if *milestone == Milestone::Returned { "P" } else { "D" };
         let signer = stop_of_type(&order.stops, signer_stop)
             .and_then(|s| text(s.get("Name")))
             .unwrap_or_else(|| "Receptionist".into());
         out.insert("@PodName".into(), json!(signer));
         out.insert("@PodDateTime".into(), json!(stamp(*at)));
         let png = signature_png(stable_hash(&order.number));
-        out.insert(
-            "@PodSign".into(),
-            json!(base64::engine::general_purpose::STANDARD.encode(png)),
-        );
+        out.insert("@PodSign".into(), json!(base64::engine::general_purpose::STANDARD.encode(png)));
     }
     if steps.iter().any(|(_, m)| *m == Milestone::CodCollected) {
         let cod = text(order.fields.get("CodAmount")).unwrap_or_else(|| "0".into());
@@ -183,10 +171,7 @@ pub fn order_json(order: &EcOrder, guid: &str, now: DateTime<Utc>) -> Value {
         .iter()
         .enumerate()
         .map(|(i, (at, milestone))| {
-            let by_driver = !matches!(
-                milestone,
-                Milestone::Created | Milestone::Dispatched | Milestone::Cancelled
-            );
+            let by_driver = !matches!(milestone, Milestone::Created | Milestone::Dispatched | Milestone::Cancelled);
             json!({
                 "@OrderEventID": (order.order_id * 1000 + i as u64 + 1).to_string(),
                 "@EventType": milestone.event_type(),
@@ -198,10 +183,7 @@ pub fn order_json(order: &EcOrder, guid: &str, now: DateTime<Utc>) -> Value {
             })
         })
         .collect();
-    out.insert(
-        "OrderEvents".into(),
-        json!({"OrderEvent": collection(events)}),
-    );
+    out.insert("OrderEvents".into(), json!({"OrderEvent": collection(events)}));
     json!({"Order": Value::Object(out)})
 }
 
@@ -213,9 +195,7 @@ pub fn quote_json(input: &OrderInput, amount_cents: i64, now: DateTime<Utc>) -> 
             .and_then(|t| super::dates::parse_us(&t))
     };
     let ready = scheduled("P").unwrap_or(now + Duration::hours(1));
-    let due = scheduled("D")
-        .filter(|d| *d > ready)
-        .unwrap_or(ready + Duration::hours(2));
+    let due = scheduled("D").filter(|d| *d > ready).unwrap_or(ready + Duration::hours(2));
     let field = |name: &str, default: &str| input.get(name).unwrap_or_else(|| default.to_owned());
     let pieces: Vec<Value> = input
         .pieces

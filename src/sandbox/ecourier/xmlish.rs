@@ -88,9 +88,7 @@ impl<'de> Deserialize<'de> for XmlishValue {
 
 /// Parses a body; None when it is not JSON (e-Courier status -2).
 pub fn parse(body: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<XmlishValue>(body)
-        .ok()
-        .map(|v| v.0)
+    serde_json::from_slice::<XmlishValue>(body).ok().map(|v| v.0)
 }
 
 /// A wrapper's items, whether it holds one object or an array of them.
@@ -104,9 +102,5 @@ pub fn items(wrapper: Option<&Value>, element: &str) -> Vec<Value> {
 
 /// The e-Courier quirk: one element is sent as an object, several as an array.
 pub fn collection(mut items: Vec<Value>) -> Value {
-    if items.len() == 1 {
-        items.remove(0)
-    } else {
-        Value::Array(items)
-    }
+    if items.len() == 1 { items.remove(0) } else { Value::Array(items) }
 }

@@ -6,21 +6,12 @@ use uuid::Uuid;
 use crate::sandbox::core::scenario::Scenario;
 use crate::sandbox::state::SandboxState;
 
-pub fn set_scenario(
-    state: &SandboxState,
-    id: &str,
-    account: Option<&str>,
-    scenario: Scenario,
-) -> usize {
+pub fn set_scenario(state: &SandboxState, id: &str, account: Option<&str>, scenario: Scenario) -> usize {
     let Ok(id) = Uuid::parse_str(id) else {
         return 0;
     };
     let mut data = state.mfb.lock();
-    match data
-        .orders
-        .get_mut(&id)
-        .filter(|o| account.is_none_or(|a| a == o.account))
-    {
+    match data.orders.get_mut(&id).filter(|o| account.is_none_or(|a| a == o.account)) {
         Some(order) => {
             order.scenario = scenario;
             1

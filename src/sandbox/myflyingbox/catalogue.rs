@@ -151,8 +151,8 @@ const RELAY_COUNTRIES: [&str; 9] = ["FR", "BE", "DE", "ES", "IT", "NL", "LU", "P
 
 /// The EU customs union (Monaco travels with France).
 const CUSTOMS_UNION: [&str; 28] = [
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
-    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "MC",
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV",
+    "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "MC",
 ];
 
 pub fn crosses_customs_border(from: &str, to: &str) -> bool {
@@ -230,18 +230,14 @@ fn zone_percent(from: &str, to: &str) -> i64 {
 
 pub fn price_cents(product: &Product, from: &Place, to: &Place, parcels: &[QuoteParcel]) -> i64 {
     let kg: f64 = parcels.iter().map(chargeable_kg).sum();
-    let raw =
-        product.base_cents as f64 * parcels.len().max(1) as f64 + product.per_kg_cents as f64 * kg;
+    let raw = product.base_cents as f64 * parcels.len().max(1) as f64 + product.per_kg_cents as f64 * kg;
     (raw * zone_percent(&from.country, &to.country) as f64 / 100.0).round() as i64
 }
 
 /// 1.2% of the insured value, at least 5 EUR, excluding VAT.
 pub fn insurance_cents(parcels: &[QuoteParcel]) -> Option<i64> {
     let insured: f64 = parcels.iter().filter_map(|p| p.insured_value).sum();
-    parcels
-        .iter()
-        .any(|p| p.insured_value.is_some())
-        .then(|| ((insured * 1.2).round() as i64).max(500))
+    parcels.iter().any(|p| p.insured_value.is_some()).then(|| ((insured * 1.2).round() as i64).max(500))
 }
 
 pub fn price_json(cents: i64) -> Value {
@@ -286,11 +282,8 @@ pub fn offer_json(offer: &Offer) -> Value {
         value["insurance_price"] = price_json(cents);
     }
     if offer.product.pick_up {
-        value["collection_dates"] = offer
-            .collection_dates
-            .iter()
-            .map(|d| json!({"date": d.date.to_string(), "cutoff": d.cutoff}))
-            .collect();
+        value["collection_dates"] =
+            offer.collection_dates.iter().map(|d| json!({"date": d.date.to_string(), "cutoff": d.cutoff})).collect();
     }
     value
 }

@@ -13,16 +13,8 @@ use crate::sandbox::core::gate::json_response;
 pub struct SelfUrl(pub String);
 
 pub fn self_url_of(parts: &Parts) -> String {
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let uri = parts
-        .extensions
-        .get::<OriginalUri>()
-        .map(|u| u.0.clone())
-        .unwrap_or_else(|| parts.uri.clone());
+    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let uri = parts.extensions.get::<OriginalUri>().map(|u| u.0.clone()).unwrap_or_else(|| parts.uri.clone());
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     format!("http://{host}{path}")
 }
@@ -60,12 +52,7 @@ pub fn not_created(self_url: &str, message: &str, details: Value) -> Response {
 }
 
 /// Same shape, other status: refusals by business rules come with HTTP 200.
-pub fn not_created_with_status(
-    status: StatusCode,
-    self_url: &str,
-    message: &str,
-    details: Value,
-) -> Response {
+pub fn not_created_with_status(status: StatusCode, self_url: &str, message: &str, details: Value) -> Response {
     let body = json!({
         "status": "failure",
         "error": {"type": "resource_not_created", "message": message, "details": details},
@@ -75,10 +62,5 @@ pub fn not_created_with_status(
 }
 
 pub fn not_found(self_url: &str, what: &str) -> Response {
-    failure(
-        StatusCode::NOT_FOUND,
-        self_url,
-        "resource_not_found",
-        &format!("{what} not found"),
-    )
+    failure(StatusCode::NOT_FOUND, self_url, "resource_not_found", &format!("{what} not found"))
 }

@@ -23,18 +23,10 @@ pub struct OfferFilters {
 fn codes(value: Option<&Value>, field: &str, errors: &mut Errors) -> Option<Vec<String>> {
     match value {
         None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_owned))
-                .collect(),
-        ),
+        Some(Value::Array(items)) => Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()),
         Some(Value::String(s)) => Some(s.split(',').map(|c| c.trim().to_owned()).collect()),
         Some(_) => {
-            errors.add(
-                format!("offers_filters.{field}"),
-                "must be an array of strings",
-            );
+            errors.add(format!("offers_filters.{field}"), "must be an array of strings");
             None
         }
     }
@@ -54,32 +46,19 @@ impl OfferFilters {
             filters.with_drop_off = read_flag("with_drop_off");
             filters.with_pick_up = read_flag("with_pick_up");
             filters.with_preset_delivery_location = read_flag("with_preset_delivery_location");
-            filters.with_carrier_codes =
-                codes(f.get("with_carrier_codes"), "with_carrier_codes", errors);
-            filters.with_product_codes =
-                codes(f.get("with_product_codes"), "with_product_codes", errors);
-            filters.without_carrier_codes = codes(
-                f.get("without_carrier_codes"),
-                "without_carrier_codes",
-                errors,
-            )
-            .unwrap_or_default();
-            filters.without_product_codes = codes(
-                f.get("without_product_codes"),
-                "without_product_codes",
-                errors,
-            )
-            .unwrap_or_default();
+            filters.with_carrier_codes = codes(f.get("with_carrier_codes"), "with_carrier_codes", errors);
+            filters.with_product_codes = codes(f.get("with_product_codes"), "with_product_codes", errors);
+            filters.without_carrier_codes =
+                codes(f.get("without_carrier_codes"), "without_carrier_codes", errors).unwrap_or_default();
+            filters.without_product_codes =
+                codes(f.get("without_product_codes"), "without_product_codes", errors).unwrap_or_default();
         }
         if let Some(sort) = root.get("offers_sort_attributes").filter(|v| !v.is_null()) {
             match sort.get("total_price").and_then(Value::as_str) {
                 Some("asc") => filters.sort_ascending = Some(true),
                 Some("desc") => filters.sort_ascending = Some(false),
                 None if sort.as_object().is_some_and(|o| o.is_empty()) => {}
-                _ => errors.add(
-                    "offers_sort_attributes",
-                    "only total_price is sortable, with direction asc or desc",
-                ),
+                _ => errors.add("offers_sort_attributes", "only total_price is sortable, with direction asc or desc"),
             }
         }
         filters
@@ -90,18 +69,9 @@ impl OfferFilters {
         let excluded_by_flag = (self.with_drop_off == Some(false) && p.drop_off)
             || (self.with_pick_up == Some(false) && p.pick_up)
             || (self.with_preset_delivery_location == Some(false) && p.preset_delivery_location);
-        let carrier_ok = self
-            .with_carrier_codes
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|c| c == p.carrier_code))
-            && !self
-                .without_carrier_codes
-                .iter()
-                .any(|c| c == p.carrier_code);
-        let product_ok = self
-            .with_product_codes
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|c| c == p.code))
+        let carrier_ok = self.with_carrier_codes.as_ref().is_none_or(|list| list.iter().any(|c| c == p.carrier_code))
+            && !self.without_carrier_codes.iter().any(|c| c == p.carrier_code);
+        let product_ok = self.with_product_codes.as_ref().is_none_or(|list| list.iter().any(|c| c == p.code))
             && !self.without_product_codes.iter().any(|c| c == p.code);
         !excluded_by_flag && carrier_ok && product_ok
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::store::Order;
 use crate::sandbox::core::scenario::Scenario;
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 
 /// Scenarios an MFB order can follow.
 pub const SUPPORTED: [Scenario; 7] = [
@@ -40,33 +40,15 @@ struct Step {
 }
 
 const fn step(minutes: i64, code: &'static str, place: Option<Place>) -> Step {
-    Step {
-        minutes,
-        code,
-        unknown_text: "",
-        place,
-        not_available: false,
-    }
+    Step { minutes, code, unknown_text: "", place, not_available: false }
 }
 
 const fn missed(minutes: i64) -> Step {
-    Step {
-        minutes,
-        code: "delivery_exception",
-        unknown_text: "",
-        place: Some(Place::Recipient),
-        not_available: true,
-    }
+    Step { minutes, code: "delivery_exception", unknown_text: "", place: Some(Place::Recipient), not_available: true }
 }
 
 const fn unknown(minutes: i64, text: &'static str, place: Option<Place>) -> Step {
-    Step {
-        minutes,
-        code: "unknown",
-        unknown_text: text,
-        place,
-        not_available: false,
-    }
+    Step { minutes, code: "unknown", unknown_text: text, place, not_available: false }
 }
 
 const RETURNED_TEXT: &str = "Returned to shipper";
@@ -87,10 +69,7 @@ fn journey(scenario: Scenario) -> Vec<Step> {
     let out_for_delivery = |m| step(m, "delivery_in_progress", Some(Place::Recipient));
     let tail: Vec<Step> = match scenario {
         Scenario::Delivered | Scenario::Cod | Scenario::FailedLoad => {
-            vec![
-                out_for_delivery(1680),
-                step(1860, "delivered", Some(Place::Recipient)),
-            ]
+            vec![out_for_delivery(1680), step(1860, "delivered", Some(Place::Recipient))]
         }
         Scenario::FailedAttempt => vec![
             out_for_delivery(1680),
@@ -109,11 +88,7 @@ fn journey(scenario: Scenario) -> Vec<Step> {
         ],
         Scenario::RelayPickup => vec![
             out_for_delivery(1680),
-            unknown(
-                1800,
-                "Delivered to the relay point, awaiting collection by the recipient",
-                Some(Place::Recipient),
-            ),
+            unknown(1800, "Delivered to the relay point, awaiting collection by the recipient", Some(Place::Recipient)),
             step(4400, "delivered", Some(Place::Recipient)),
         ],
         Scenario::Exception => vec![step(1500, "delivery_exception", Some(Place::ArrivalHub))],
@@ -164,11 +139,7 @@ fn hub(country: &str, departure: bool) -> Value {
 fn address_location(block: &Value) -> Value {
     let mut location = serde_json::Map::new();
     for key in ["city", "postal_code", "country"] {
-        if let Some(v) = block
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|v| !v.is_empty())
-        {
+        if let Some(v) = block.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()) {
             location.insert(key.into(), json!(v.to_uppercase()));
         }
     }
@@ -184,16 +155,10 @@ fn event_json(at: DateTime<Utc>, step: &Step, order: &Order) -> Value {
     };
     let mut event = json!({
         "code": step.code,
-        "happened_at": paris(at).to_rfc3339(),
+        "happened_at": paris_iso(at),
         "label": label_value,
     });
-    let country = |block: &Value| {
-        block
-            .get("country")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
+    let country = |block: &Value| block.get("country").and_then(Value::as_str).unwrap_or("").to_owned();
     let location = step.place.map(|place| match place {
         Place::Shipper => address_location(&order.shipper),
         Place::Recipient => address_location(&order.recipient),

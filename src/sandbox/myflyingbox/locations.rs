@@ -18,20 +18,10 @@ use crate::sandbox::core::gate::AccountKey;
 use crate::sandbox::core::hash::stable_hash;
 use crate::sandbox::state::SandboxState;
 
-const SHOPS: [&str; 5] = [
-    "Tabac de la Gare",
-    "Carrefour City",
-    "Librairie du Centre",
-    "Pressing Saint-Michel",
-    "Fleuriste Les Capucines",
-];
-const STREETS: [&str; 5] = [
-    "rue de la République",
-    "avenue Jean Jaurès",
-    "place du Marché",
-    "boulevard Victor Hugo",
-    "rue des Écoles",
-];
+const SHOPS: [&str; 5] =
+    ["Tabac de la Gare", "Carrefour City", "Librairie du Centre", "Pressing Saint-Michel", "Fleuriste Les Capucines"];
+const STREETS: [&str; 5] =
+    ["rue de la République", "avenue Jean Jaurès", "place du Marché", "boulevard Victor Hugo", "rue des Écoles"];
 
 fn brand(product: &Product) -> &'static str {
     match product.carrier_code {
@@ -44,21 +34,11 @@ fn brand(product: &Product) -> &'static str {
 }
 
 fn compact_postal(postal_code: &str) -> String {
-    postal_code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase()
+    postal_code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
 }
 
 /// One location; `index` is 1-based.
-pub fn location(
-    product: &Product,
-    country: &str,
-    postal_code: &str,
-    city: &str,
-    index: usize,
-) -> Value {
+pub fn location(product: &Product, country: &str, postal_code: &str, city: &str, index: usize) -> Value {
     let postal = compact_postal(postal_code);
     let seed = stable_hash(&format!("{}{country}{postal}{index}", product.code));
     let shop = SHOPS[(index - 1) % SHOPS.len()];
@@ -66,9 +46,8 @@ pub fn location(
     let number = 1 + seed % 120;
     let latitude = 43.0 + (seed % 5000) as f64 / 1000.0;
     let longitude = 1.0 + ((seed / 5000) % 6000) as f64 / 1000.0;
-    let mut opening_hours: Vec<Value> = (1..=5)
-        .map(|day| json!({"day": day, "hours": "09:00-12:00 15:15-19:00"}))
-        .collect();
+    let mut opening_hours: Vec<Value> =
+        (1..=5).map(|day| json!({"day": day, "hours": "09:00-12:00 15:15-19:00"})).collect();
     opening_hours.push(json!({"day": 6, "hours": "09:00-12:30"}));
     json!({
         "code": format!("{}-{country}-{postal}-{index}", product.location_prefix),
@@ -85,9 +64,7 @@ pub fn location(
 }
 
 pub fn locations(product: &Product, country: &str, postal_code: &str, city: &str) -> Vec<Value> {
-    (1..=5)
-        .map(|i| location(product, country, postal_code, city, i))
-        .collect()
+    (1..=5).map(|i| location(product, country, postal_code, city, i)).collect()
 }
 
 /// Resolves a location code for this product and country, if it is one the sandbox hands out.
@@ -97,10 +74,8 @@ pub fn resolve(product: &Product, country: &str, city: &str, code: &str) -> Opti
     let postal = parts.next()?;
     let code_country = parts.next()?;
     let prefix = parts.next()?;
-    let valid = prefix == product.location_prefix
-        && code_country == country
-        && (1..=5).contains(&index)
-        && !postal.is_empty();
+    let valid =
+        prefix == product.location_prefix && code_country == country && (1..=5).contains(&index) && !postal.is_empty();
     valid.then(|| location(product, country, postal, city, index))
 }
 
@@ -119,10 +94,7 @@ async fn list(
     kind: LocationKind,
 ) -> Response {
     let data = state.mfb.lock();
-    let Some(offer) = Uuid::parse_str(&id)
-        .ok()
-        .and_then(|id| data.offers.get(&id))
-        .filter(|o| o.account == account)
+    let Some(offer) = Uuid::parse_str(&id).ok().and_then(|id| data.offers.get(&id)).filter(|o| o.account == account)
     else {
         return not_found(&self_url, "Offer");
     };
@@ -141,17 +113,11 @@ async fn list(
             .find(|(k, v)| k == &format!("location[{name}]") && !v.trim().is_empty())
             .map(|(_, v)| v.trim().to_owned())
     };
-    let country = param("country")
-        .unwrap_or_else(|| place.country.clone())
-        .to_ascii_uppercase();
+    let country = param("country").unwrap_or_else(|| place.country.clone()).to_ascii_uppercase();
     let postal_code = param("postal_code").unwrap_or_else(|| place.postal_code.clone());
     let city = param("city").unwrap_or_else(|| place.city.clone());
     drop(data);
-    let found = if applies {
-        locations(product, &country, &postal_code, &city)
-    } else {
-        vec![]
-    };
+    let found = if applies { locations(product, &country, &postal_code, &city) } else { vec![] };
     success(StatusCode::OK, &self_url, Value::Array(found))
 }
 

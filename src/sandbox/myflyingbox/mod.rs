@@ -36,12 +36,8 @@ pub struct MyFlyingBox;
 
 fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (login, password) = text.split_once(':')?;
     Some((login.to_owned(), password.to_owned()))
@@ -51,22 +47,10 @@ impl CarrierApi for MyFlyingBox {
     const CARRIER: Carrier = Carrier::Myflyingbox;
     const PREFIX: &'static str = BASE;
 
-    fn authenticate(
-        state: &SandboxState,
-        _: &str,
-        parts: &Parts,
-        _: &Bytes,
-    ) -> Result<String, Response> {
+    fn authenticate(state: &SandboxState, _: &str, parts: &Parts, _: &Bytes) -> Result<String, Response> {
         basic_credentials(parts)
             .and_then(|(login, password)| state.accounts.check_mfb(&login, &password))
-            .ok_or_else(|| {
-                failure(
-                    StatusCode::UNAUTHORIZED,
-                    &self_url_of(parts),
-                    "access_denied",
-                    "Unauthorized",
-                )
-            })
+            .ok_or_else(|| failure(StatusCode::UNAUTHORIZED, &self_url_of(parts), "access_denied", "Unauthorized"))
     }
 
     fn too_many_requests(parts: &Parts, _: u64) -> Response {
@@ -79,12 +63,7 @@ impl CarrierApi for MyFlyingBox {
     }
 
     fn injected_error(_: &SandboxState, parts: &Parts) -> Response {
-        failure(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &self_url_of(parts),
-            "internal",
-            "Internal server error",
-        )
+        failure(StatusCode::INTERNAL_SERVER_ERROR, &self_url_of(parts), "internal", "Internal server error")
     }
 
     fn malformed_body() -> &'static str {
@@ -92,10 +71,7 @@ impl CarrierApi for MyFlyingBox {
     }
 }
 
-async fn basic_info(
-    Extension(AccountKey(account)): Extension<AccountKey>,
-    SelfUrl(self_url): SelfUrl,
-) -> Response {
+async fn basic_info(Extension(AccountKey(account)): Extension<AccountKey>, SelfUrl(self_url): SelfUrl) -> Response {
     let info = json!({
         "name": "My Flying Box webservice (sandbox)",
         "version": "2",
@@ -106,12 +82,7 @@ async fn basic_info(
 }
 
 pub async fn route_not_found(SelfUrl(self_url): SelfUrl) -> Response {
-    failure(
-        StatusCode::NOT_FOUND,
-        &self_url,
-        "not_found",
-        "Route not found",
-    )
+    failure(StatusCode::NOT_FOUND, &self_url, "not_found", "Route not found")
 }
 
 /// Mount point of the My Flying Box API.

@@ -20,13 +20,13 @@ use super::request::root_object;
 use super::store::{MfbData, Order};
 use crate::sandbox::core::fields::{Errors, text};
 use crate::sandbox::core::gate::{AccountKey, CreatedResource};
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 use crate::sandbox::state::SandboxState;
 
 pub fn order_json(data: &MfbData, order: &Order, now: DateTime<Utc>) -> Value {
     let mut value = json!({
         "id": order.id,
-        "created_at": paris(order.created_at).to_rfc3339(),
+        "created_at": paris_iso(order.created_at),
         "state": order_state(order, now),
         "shipper": order.shipper,
         "recipient": order.recipient,
@@ -61,8 +61,7 @@ pub async fn post_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let refuse =
-        |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
+    let refuse = |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
     let root = match root_object(&headers, &body, "order") {
         Ok(root) => root,
         Err(errors) => return refuse(errors),
@@ -105,8 +104,7 @@ pub async fn post_automatic(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let refuse =
-        |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
+    let refuse = |errors: Errors| not_created(&self_url, "Order could not be created", errors.to_json());
     let root = match root_object(&headers, &body, "order") {
         Ok(root) => root,
         Err(errors) => return refuse(errors),
@@ -120,10 +118,7 @@ pub async fn post_automatic(
     let (quote, offers) = create_quote(&mut data, &request, &account, now);
     let Some(offer) = offers.first() else {
         let mut errors = Errors::default();
-        errors.add(
-            "offers_filters",
-            "no offer matches the shipment and the filters",
-        );
+        errors.add("offers_filters", "no offer matches the shipment and the filters");
         return refuse(errors);
     };
     match build_order(&root, offer, &quote, &account, now) {
@@ -139,10 +134,7 @@ pub async fn post_automatic(
 
 /// Looks up an order of the caller's account by the id in the path.
 pub fn find_order<'a>(data: &'a MfbData, account: &str, id: &str) -> Option<&'a Order> {
-    Uuid::parse_str(id)
-        .ok()
-        .and_then(|id| data.orders.get(&id))
-        .filter(|o| o.account == account)
+    Uuid::parse_str(id).ok().and_then(|id| data.orders.get(&id)).filter(|o| o.account == account)
 }
 
 pub async fn get_order(

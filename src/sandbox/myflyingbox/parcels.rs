@@ -43,11 +43,7 @@ pub async fn labels(
             "Labels are not available yet, please try again later",
         );
     }
-    let product = data
-        .offers
-        .get(&order.offer_id)
-        .map(|o| o.product.name)
-        .unwrap_or("My Flying Box");
+    let product = data.offers.get(&order.offer_id).map(|o| o.product.name).unwrap_or("My Flying Box");
     let count = order.parcels.len();
     let pages: Vec<Vec<String>> = order
         .parcels
@@ -59,31 +55,15 @@ pub async fn labels(
                 format!("MY FLYING BOX - {product}"),
                 format!("Order {}", order.id),
                 format!("Parcel {}/{count}  Tracking {tracking:010}", i + 1),
-                format!(
-                    "From: {}",
-                    line(
-                        &order.shipper,
-                        &["name", "street", "postal_code", "city", "country"]
-                    )
-                ),
-                format!(
-                    "To: {}",
-                    line(
-                        &order.recipient,
-                        &["name", "street", "postal_code", "city", "country"]
-                    )
-                ),
+                format!("From: {}", line(&order.shipper, &["name", "street", "postal_code", "city", "country"])),
+                format!("To: {}", line(&order.recipient, &["name", "street", "postal_code", "city", "country"])),
                 format!("Ref: {}", line(parcel, &["shipper_reference"])),
                 "SANDBOX - NOT A REAL LABEL".into(),
             ]
         })
         .collect();
     drop(data);
-    (
-        [(header::CONTENT_TYPE, "application/pdf")],
-        text_pdf(&pages),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/pdf")], text_pdf(&pages)).into_response()
 }
 
 pub async fn tracking(
@@ -98,9 +78,8 @@ pub async fn tracking(
         return not_found(&self_url, "Order");
     };
     let events = visible_events(order, now);
-    let per_parcel: Vec<Value> = (0..order.parcels.len())
-        .map(|index| json!({"parcel_index": index, "events": events}))
-        .collect();
+    let per_parcel: Vec<Value> =
+        (0..order.parcels.len()).map(|index| json!({"parcel_index": index, "events": events})).collect();
     drop(data);
     success(StatusCode::OK, &self_url, Value::Array(per_parcel))
 }

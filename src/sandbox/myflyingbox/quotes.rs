@@ -18,11 +18,15 @@ use super::request::root_object;
 use super::store::{MfbData, Offer, Place, Quote, QuoteParcel};
 use crate::sandbox::core::fields::{Errors, flag, positive_int, strict_decimal, text};
 use crate::sandbox::core::gate::AccountKey;
-use crate::sandbox::core::tz::paris;
+use crate::sandbox::core::tz::paris_iso;
 use crate::sandbox::state::SandboxState;
 
 /// Offers can be ordered for this long (sandbox clock).
 pub const OFFER_LIFETIME_HOURS: i64 = 24;
+/// Upper bounds of a parcel (also keep price arithmetic far from overflow).
+const MAX_WEIGHT_KG: f64 = 1000.0;
+const MAX_DIMENSION_CM: u32 = 1000;
+const MAX_INSURED_VALUE: f64 = 1_000_000.0;
 
 #[derive(Clone, Debug)]
 pub struct QuoteRequest {
@@ -39,32 +43,26 @@ fn place(root: &Value, side: &str, errors: &mut Errors) -> Place {
     let field = |name: &str| text(block.and_then(|b| b.get(name)));
     let country = field("country").unwrap_or_default().to_ascii_uppercase();
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-        errors.add(
-            format!("{side}.country"),
-            "must be an ISO 3166-1 alpha-2 code",
-        );
+        errors.add(format!("{side}.country"), "must be an ISO 3166-1 alpha-2 code");
     }
     let postal_code = field("postal_code").unwrap_or_default();
     if postal_code.is_empty() {
-        errors.add(
-            format!("{side}.postal_code"),
-            "can't be blank (use \"-\" when there is none)",
-        );
+        errors.add(format!("{side}.postal_code"), "can't be blank (use \"-\" when there is none)");
     }
     let city = field("city").unwrap_or_default();
     if city.is_empty() {
         errors.add(format!("{side}.city"), "can't be blank");
     }
-    Place {
-        country,
-        postal_code,
-        city,
-    }
+    Place { country, postal_code, city }
 }
 
 fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> QuoteParcel {
     let path = |name: &str| format!("parcels.{index}.{name}");
     let mut dimension = |name: &str| match positive_int(value.get(name)) {
+        Ok(Some(n)) if n > MAX_DIMENSION_CM => {
+            errors.add(path(name), format!("must be less than or equal to {MAX_DIMENSION_CM}"));
+            None
+        }
         Ok(Some(n)) => Some(n),
         Ok(None) if document => None,
         Ok(None) => {
@@ -80,6 +78,10 @@ fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> Q
     let width = dimension("width");
     let height = dimension("height");
     let weight = match strict_decimal(value.get("weight")) {
+        Ok(Some(w)) if w > MAX_WEIGHT_KG => {
+            errors.add(path("weight"), format!("must be less than or equal to {MAX_WEIGHT_KG}"));
+            0.0
+        }
         Ok(Some(w)) if w > 0.0 => w,
         Ok(Some(_)) => {
             errors.add(path("weight"), "must be greater than 0");
@@ -94,25 +96,22 @@ fn parcel(value: &Value, index: usize, document: bool, errors: &mut Errors) -> Q
             0.0
         }
     };
-    let insured_value = strict_decimal(value.get("insured_value")).unwrap_or_else(|message| {
-        errors.add(path("insured_value"), message);
-        None
-    });
+    let insured_value = match strict_decimal(value.get("insured_value")) {
+        Ok(Some(v)) if v > MAX_INSURED_VALUE => {
+            errors.add(path("insured_value"), format!("must be less than or equal to {MAX_INSURED_VALUE}"));
+            None
+        }
+        Ok(v) => v,
+        Err(message) => {
+            errors.add(path("insured_value"), message);
+            None
+        }
+    };
     let insured_currency = text(value.get("insured_currency"));
     if insured_value.is_some() && insured_currency.is_none() {
-        errors.add(
-            path("insured_currency"),
-            "is required when insured_value is given",
-        );
+        errors.add(path("insured_currency"), "is required when insured_value is given");
     }
-    QuoteParcel {
-        length,
-        width,
-        height,
-        weight,
-        insured_value,
-        insured_currency,
-    }
+    QuoteParcel { length, width, height, weight, insured_value, insured_currency }
 }
 
 /// Validates the quote part of a request (also used by orders/automatic).
@@ -135,9 +134,7 @@ pub fn parse_quote(root: &Value) -> Result<QuoteRequest, Errors> {
         }
     };
     let first_type = items.first().and_then(|p| text(p.get("type")));
-    let parcel_type = text(root.get("parcel_type"))
-        .or(first_type.clone())
-        .unwrap_or_else(|| "package".into());
+    let parcel_type = text(root.get("parcel_type")).or(first_type.clone()).unwrap_or_else(|| "package".into());
     if parcel_type != "package" && parcel_type != "document" {
         errors.add("parcel_type", "must be package or document");
     }
@@ -148,21 +145,10 @@ pub fn parse_quote(root: &Value) -> Result<QuoteRequest, Errors> {
     if document && items.len() > 1 {
         errors.add("parcels", "a document shipment has exactly one parcel");
     }
-    let parcels = items
-        .iter()
-        .enumerate()
-        .map(|(i, p)| parcel(p, i, document, &mut errors))
-        .collect();
+    let parcels = items.iter().enumerate().map(|(i, p)| parcel(p, i, document, &mut errors)).collect();
     let filters = OfferFilters::parse(root, &mut errors);
     if errors.is_empty() {
-        Ok(QuoteRequest {
-            shipper,
-            recipient,
-            recipient_is_a_company,
-            parcel_type,
-            parcels,
-            filters,
-        })
+        Ok(QuoteRequest { shipper, recipient, recipient_is_a_company, parcel_type, parcels, filters })
     } else {
         Err(errors)
     }
@@ -183,12 +169,7 @@ pub fn create_quote(
         .iter()
         .filter(|p| p.serves(from, to, documents))
         .map(|product| {
-            let price_cents = catalogue::price_cents(
-                product,
-                &request.shipper,
-                &request.recipient,
-                &request.parcels,
-            );
+            let price_cents = catalogue::price_cents(product, &request.shipper, &request.recipient, &request.parcels);
             Offer {
                 id: Uuid::new_v4(),
                 quote_id,
@@ -198,11 +179,7 @@ pub fn create_quote(
                 vat_cents: (price_cents as f64 * vat_percent as f64 / 100.0).round() as i64,
                 insurance_cents: catalogue::insurance_cents(&request.parcels),
                 vat_scheme_code,
-                collection_dates: if product.pick_up {
-                    catalogue::collection_dates(now)
-                } else {
-                    vec![]
-                },
+                collection_dates: if product.pick_up { catalogue::collection_dates(now) } else { vec![] },
                 expires_at: now + Duration::hours(OFFER_LIFETIME_HOURS),
             }
         })
@@ -228,11 +205,7 @@ pub fn create_quote(
 
 /// Numbers as JSON numbers (1 stays 1, 2.5 stays 2.5).
 pub fn number(value: f64) -> Value {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        json!(value as i64)
-    } else {
-        json!(value)
-    }
+    if value.fract() == 0.0 && value.abs() < 1e15 { json!(value as i64) } else { json!(value) }
 }
 
 pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
@@ -241,11 +214,7 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
         .iter()
         .map(|p| {
             let mut v = json!({"weight": number(p.weight)});
-            for (key, dim) in [
-                ("length", p.length),
-                ("width", p.width),
-                ("height", p.height),
-            ] {
+            for (key, dim) in [("length", p.length), ("width", p.width), ("height", p.height)] {
                 if let Some(d) = dim {
                     v[key] = json!(d);
                 }
@@ -259,7 +228,7 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
         .collect();
     json!({
         "id": quote.id,
-        "created_at": paris(quote.created_at).to_rfc3339(),
+        "created_at": paris_iso(quote.created_at),
         "parcel_type": quote.parcel_type,
         "shipper": {
             "postal_code": quote.shipper.postal_code,
@@ -279,11 +248,7 @@ pub fn quote_json(quote: &Quote, offers: &[&Offer]) -> Value {
 }
 
 fn quote_view(data: &MfbData, quote: &Quote) -> Value {
-    let offers: Vec<&Offer> = quote
-        .offer_ids
-        .iter()
-        .filter_map(|id| data.offers.get(id))
-        .collect();
+    let offers: Vec<&Offer> = quote.offer_ids.iter().filter_map(|id| data.offers.get(id)).collect();
     quote_json(quote, &offers)
 }
 
@@ -314,11 +279,7 @@ pub async fn list_quotes(
     SelfUrl(self_url): SelfUrl,
 ) -> Response {
     let data = state.mfb.lock();
-    let mut quotes: Vec<&Quote> = data
-        .quotes
-        .values()
-        .filter(|q| q.account == account)
-        .collect();
+    let mut quotes: Vec<&Quote> = data.quotes.values().filter(|q| q.account == account).collect();
     quotes.sort_by_key(|q| std::cmp::Reverse(q.created_at));
     let views: Vec<Value> = quotes.iter().map(|q| quote_view(&data, q)).collect();
     drop(data);
@@ -332,9 +293,7 @@ pub async fn get_quote(
     Path(id): Path<String>,
 ) -> Response {
     let data = state.mfb.lock();
-    let quote = Uuid::parse_str(&id)
-        .ok()
-        .and_then(|id| data.quotes.get(&id));
+    let quote = Uuid::parse_str(&id).ok().and_then(|id| data.quotes.get(&id));
     match quote.filter(|q| q.account == account) {
         Some(quote) => {
             let view = quote_view(&data, quote);
@@ -352,9 +311,7 @@ pub async fn get_offer(
     Path(id): Path<String>,
 ) -> Response {
     let data = state.mfb.lock();
-    let offer = Uuid::parse_str(&id)
-        .ok()
-        .and_then(|id| data.offers.get(&id));
+    let offer = Uuid::parse_str(&id).ok().and_then(|id| data.offers.get(&id));
     match offer.filter(|o| o.account == account) {
         Some(offer) => success(StatusCode::OK, &self_url, offer_json(offer)),
         None => not_found(&self_url, "Offer"),
