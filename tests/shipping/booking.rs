@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 use shipgate::sandbox::demo_credentials;
 
-use crate::sandboxed::Sandboxed;
 use crate::common::{assert_problem, json};
+use crate::sandboxed::Sandboxed;
 use crate::support::{assert_money, book, books, london, nice, parcel, quote, setup, toulouse};
 
 /// The order as My Flying Box holds it (read straight from the sandbox).

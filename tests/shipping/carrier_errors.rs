@@ -225,7 +225,10 @@ async fn ecotrack_errors() {
     assert!(matches!(e["carrier"]["http_status"].as_u64(), Some(500 | 503)));
     // Unreadable.
     sb.faults("ecotrack", json!({"malformed_rate": 1.0})).await;
-    assert_eq!(quote_error(&app, &account(&app, ecotrack.clone()).await, alger(), dz.clone()).await["code"], "carrier_bad_response");
+    assert_eq!(
+        quote_error(&app, &account(&app, ecotrack.clone()).await, alger(), dz.clone()).await["code"],
+        "carrier_bad_response"
+    );
     sb.admin_put("/faults/ecotrack", json!({})).await;
     // 429 Too Many Attempts, with Retry-After.
     sb.admin_put("/ratelimits", json!({"ecotrack": {"per_minute": 1}})).await;

@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 use shipgate::sandbox::demo_credentials;
 
-use crate::sandboxed::Sandboxed;
 use crate::common::{assert_problem, json};
+use crate::sandboxed::Sandboxed;
 use crate::support::{book, ecourier_booking, setup};
 
 /// GetJsonOrder straight from the sandbox, logged in as the demo account.

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::sandboxed::{Sandboxed, accounts};
 use crate::common::{TestApp, json, spawn_app};
+use crate::sandboxed::{Sandboxed, accounts};
 
 pub async fn setup() -> (TestApp, Sandboxed) {
     let app = spawn_app().await;

@@ -86,7 +86,12 @@ impl ECourier {
         mapping::booked(answer.order, number, parcels, &self.client.settings)
     }
 
-    async fn quote_service(&self, ctx: &CallCtx, spec: &ShipmentSpec, service: &str) -> Result<CarrierOffer, CarrierError> {
+    async fn quote_service(
+        &self,
+        ctx: &CallCtx,
+        spec: &ShipmentSpec,
+        service: &str,
+    ) -> Result<CarrierOffer, CarrierError> {
         let body = OrderBody { order: order_out(spec, service, None, &self.client.settings) };
         let response = self
             .client
