@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::shipments::actions::live;
-use super::shipping_support::{StoredError, invalid, is_unique_violation, shipping};
+use super::shipping_support::{StoredError, invalid, is_unique_violation, retryable, shipping};
 use crate::carriers::shipping::{CarrierPickup, PickupAsk};
 use crate::carriers::{CallCtx, CarrierError};
 use crate::domain::CarrierKind;
@@ -111,6 +111,15 @@ pub async fn create(
     new: NewPickup,
     key: Option<&str>,
 ) -> Result<(StatusCode, Pickup), ApiError> {
+    if let Some(key) = key {
+        crate::store::shipment_queries::forget_old_key(
+            &state.db,
+            tenant,
+            key,
+            crate::store::idempotency::KEY_RETENTION,
+        )
+        .await?;
+    }
     if let Some(key) = key
         && let Some(existing) = rows::by_idempotency_key(&state.db, tenant, key).await?
     {
@@ -179,7 +188,7 @@ pub async fn create(
         }
         Err(e) => {
             let unknown = matches!(e, CarrierError::OutcomeUnknown { .. } | CarrierError::BadResponse { .. });
-            let stored = StoredError::from_carrier(&e, e.is_transient());
+            let stored = StoredError::from_carrier(&e, retryable(&e));
             let mut tx = state.db.begin().await?;
             rows::mark(&mut tx, id, if unknown { "needs_attention" } else { "failed" }, &stored.to_json()).await?;
             tx.commit().await?;

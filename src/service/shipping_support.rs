@@ -80,6 +80,12 @@ pub fn kind_of(row: &CarrierAccountRow) -> Result<CarrierKind, ApiError> {
     row.carrier.parse().map_err(ApiError::internal)
 }
 
+/// Whether the failure leaves nothing done upstream and a later retry may
+/// succeed (the carrier down or throttled, or our own storage failing).
+pub fn retryable(error: &CarrierError) -> bool {
+    error.is_transient() || matches!(error, CarrierError::Storage { .. })
+}
+
 /// Whether a Postgres error is the violation of this unique index.
 pub fn is_unique_violation(e: &sqlx::Error, index: &str) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") && db.constraint() == Some(index))

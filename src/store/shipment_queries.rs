@@ -22,6 +22,8 @@ pub async fn get(db: &PgPool, tenant: TenantId, id: ShipmentId) -> Result<Option
         .await
 }
 
+/// The shipment(s) a key started. Keys older than `retention` are forgotten
+/// first (the idempotency layer forgets them then, and the key may be reused).
 pub async fn by_idempotency_key(db: &PgPool, tenant: TenantId, key: &str) -> Result<Option<ShipmentRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM shipments WHERE tenant_id = $1 AND idempotency_key = $2"
@@ -30,6 +32,35 @@ pub async fn by_idempotency_key(db: &PgPool, tenant: TenantId, key: &str) -> Res
     .bind(key)
     .fetch_optional(db)
     .await
+}
+
+/// Releases a tenant's idempotency keys (`key` and batch items `key#…`) older than `retention`.
+pub async fn forget_old_key(
+    db: &PgPool,
+    tenant: TenantId,
+    key: &str,
+    retention: std::time::Duration,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE shipments SET idempotency_key = NULL
+         WHERE tenant_id = $1 AND (idempotency_key = $2 OR starts_with(idempotency_key, $2 || '#'))
+           AND created_at < now() - make_interval(secs => $3)",
+    )
+    .bind(tenant.uuid())
+    .bind(key)
+    .bind(retention.as_secs_f64())
+    .execute(db)
+    .await?;
+    sqlx::query(
+        "UPDATE pickups SET idempotency_key = NULL
+         WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at < now() - make_interval(secs => $3)",
+    )
+    .bind(tenant.uuid())
+    .bind(key)
+    .bind(retention.as_secs_f64())
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Whether any shipment was created under keys `{prefix}#…` (a batch's items).

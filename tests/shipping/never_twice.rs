@@ -207,3 +207,54 @@ async fn carrier_failures_and_unreadable_answers_are_retried_on_the_same_shipmen
     assert_eq!(sb.calls("ecotrack", "GET /api/v1/get/orders").await, lists_before + 1);
     assert_eq!(sb.orders("ecotrack").await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_lost_bulk_answer_is_found_again_item_by_item() {
+    let (app, sb) = setup().await;
+    warm_ecotrack_cache(&app, &sb).await;
+    let item = |reference: &str| {
+        let mut b = ecotrack_booking(&sb.ecotrack, reference);
+        b.as_object_mut().unwrap().remove("carrier_account");
+        b
+    };
+    let body = json!({"carrier_account": sb.ecotrack, "shipments": [item("BULK-1"), item("BULK-2"), item("BULK-3")]});
+    sb.faults("ecotrack", json!({"lose_create_answers": 1})).await;
+    let problem = assert_problem(
+        post_with_key(&app, "/v1/shipments/batch", "bulk-1", &body).await,
+        503,
+        "carrier_outcome_unknown",
+    )
+    .await;
+    assert_eq!(problem["shipment_ids"].as_array().unwrap().len(), 3);
+    assert_eq!(sb.orders("ecotrack").await.len(), 3, "the carrier created all three");
+    let r = post_with_key(&app, "/v1/shipments/batch", "bulk-1", &body).await;
+    assert_eq!(r.status(), 200);
+    let results = json(r).await["results"].as_array().unwrap().clone();
+    assert!(results.iter().all(|r| r["shipment"]["status"] == "booked"), "{results:?}");
+    let ids: Vec<&Value> = results.iter().map(|r| &r["shipment"]["id"]).collect();
+    assert_eq!(ids, problem["shipment_ids"].as_array().unwrap().iter().collect::<Vec<_>>());
+    assert_eq!(sb.calls("ecotrack", "POST /api/v1/create/orders").await, 1);
+    assert_eq!(sb.orders("ecotrack").await.len(), 3, "none booked twice");
+}
+
+#[tokio::test]
+async fn a_key_forgotten_after_a_day_starts_a_new_shipment() {
+    let (app, sb) = setup().await;
+    let first =
+        json(post_with_key(&app, "/v1/shipments", "reused", &ecotrack_booking(&sb.ecotrack, "DAY-1")).await).await;
+    // A day later the key is free again (the idempotency record has expired).
+    sqlx::query("UPDATE shipments SET created_at = created_at - interval '25 hours'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE idempotency_keys SET expires_at = now() - interval '1 hour'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let r = post_with_key(&app, "/v1/shipments", "reused", &ecotrack_booking(&sb.ecotrack, "DAY-2")).await;
+    assert_eq!(r.status(), 201);
+    let second = json(r).await;
+    assert_ne!(second["id"], first["id"]);
+    assert_eq!(second["reference"], "DAY-2");
+    assert_eq!(sb.orders("ecotrack").await.len(), 2);
+}

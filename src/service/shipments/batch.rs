@@ -15,7 +15,9 @@ use crate::domain::ids::{CarrierAccountId, ShipmentId, TenantId};
 use crate::domain::parcel::Parcel;
 use crate::domain::shipment::{BookingOptions, ShipmentSpec};
 use crate::error::{ApiError, Problem};
-use crate::service::shipping_support::{StoredError, carrier_reference, connector, invalid, kind_of, shipping};
+use crate::service::shipping_support::{
+    StoredError, carrier_reference, connector, invalid, kind_of, retryable, shipping,
+};
 use crate::state::AppState;
 use crate::store::shipment_queries;
 use crate::store::shipments::{self as machine, NewIntent, ShipmentRow};
@@ -55,7 +57,7 @@ fn result_of(index: usize, outcome: Result<(StatusCode, Shipment), ApiError>) ->
 /// Records a whole-call failure on every intent; answers it once.
 async fn whole_call_failed(state: &AppState, rows: &[ShipmentRow], error: CarrierError) -> Result<ApiError, ApiError> {
     let unknown = matches!(error, CarrierError::OutcomeUnknown { .. } | CarrierError::BadResponse { .. });
-    let stored = StoredError::from_carrier(&error, unknown || error.is_transient());
+    let stored = StoredError::from_carrier(&error, unknown || retryable(&error));
     let mut tx = state.db.begin().await?;
     for row in rows {
         if unknown {
@@ -85,10 +87,11 @@ pub async fn create_batch(
         return Err(ApiError::unsupported_by_carrier(kind, "batch shipments"));
     }
     let api = shipping(carrier.as_ref())?;
-    if let Some(key) = key
-        && shipment_queries::any_with_key_prefix(&state.db, tenant, key).await?
-    {
-        return resume_all(state, tenant, key, items.len()).await;
+    if let Some(key) = key {
+        shipment_queries::forget_old_key(&state.db, tenant, key, crate::store::idempotency::KEY_RETENTION).await?;
+        if shipment_queries::any_with_key_prefix(&state.db, tenant, key).await? {
+            return resume_all(state, tenant, key, items.len()).await;
+        }
     }
     let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(items.len());
     let mut tx = state.db.begin().await?;

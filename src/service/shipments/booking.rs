@@ -18,7 +18,7 @@ use crate::domain::offer::OfferFilters;
 use crate::domain::shipment::{ServiceChoice, ShipmentSpec};
 use crate::error::ApiError;
 use crate::service::failpoint;
-use crate::service::shipping_support::StoredError;
+use crate::service::shipping_support::{StoredError, retryable};
 use crate::state::AppState;
 use crate::store::shipments::{self as machine, BookedFacts, ShipmentRow};
 
@@ -159,7 +159,7 @@ pub async fn record(
         }
         // The carrier answered a failure or was never reached: nothing was booked.
         e => {
-            let stored = StoredError::from_carrier(e, e.is_transient());
+            let stored = StoredError::from_carrier(e, retryable(e));
             machine::mark_failed(&mut tx, id, &stored.to_json()).await?;
             with_shipment(ApiError::from(error.clone()), id)
         }

@@ -214,10 +214,11 @@ pub async fn create(
     input: NewShipment,
     key: Option<&str>,
 ) -> Result<(StatusCode, Shipment), ApiError> {
-    if let Some(key) = key
-        && let Some(existing) = shipment_queries::by_idempotency_key(&state.db, tenant, key).await?
-    {
-        return resume(state, existing).await;
+    if let Some(key) = key {
+        shipment_queries::forget_old_key(&state.db, tenant, key, crate::store::idempotency::KEY_RETENTION).await?;
+        if let Some(existing) = shipment_queries::by_idempotency_key(&state.db, tenant, key).await? {
+            return resume(state, existing).await;
+        }
     }
     let target = resolve(state, tenant, input).await?;
     target.spec.check().map_err(invalid)?;
