@@ -27,7 +27,7 @@ async fn same_key_replays_other_body_is_refused_concurrent_duplicate_conflicts()
     assert_eq!(sb.calls("ecotrack", "POST /api/v1/create/order").await, 1);
 
     // Two requests with one key at once: one books, the other is told to wait.
-    sb.faults("ecotrack", json!({"latency_ms": 1500})).await;
+    sb.faults("ecotrack", json!({"latency_ms": 3000})).await;
     let (a, b) = tokio::join!(
         post_with_key(&app, "/v1/shipments", "order-1043", &other),
         post_with_key(&app, "/v1/shipments", "order-1043", &other)

@@ -152,7 +152,7 @@ async fn filters_and_sort_reach_my_flying_box_and_apply_to_everyone() {
 #[tokio::test]
 async fn a_slow_carrier_misses_its_deadline_without_holding_the_others() {
     let (app, sb) = setup().await;
-    sb.faults("ecourier", json!({"latency_ms": 4000})).await;
+    sb.faults("ecourier", json!({"latency_ms": 8000})).await;
     let started = Instant::now();
     let body = quote(
         &app,
@@ -160,8 +160,8 @@ async fn a_slow_carrier_misses_its_deadline_without_holding_the_others() {
         "carrier_accounts": [sb.myflyingbox, sb.ecourier]}),
     )
     .await;
-    // Loose bound: the slow carrier's 4 s are not waited for.
-    assert!(started.elapsed().as_millis() < 3500, "{:?}", started.elapsed());
+    // Loose bound: the slow carrier's 8 s are not waited for.
+    assert!(started.elapsed().as_millis() < 7000, "{:?}", started.elapsed());
     assert!(carriers_of(&body["offers"]).iter().all(|c| c == "myflyingbox"));
     let errors = body["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
