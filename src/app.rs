@@ -16,6 +16,10 @@ use crate::carriers::registry::CarrierDeps;
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, SecretBox};
 use crate::domain::CarrierKind;
+use crate::ratelimit::inbound::{InboundLimiter, InboundQuota};
+use crate::ratelimit::store_pg::PgBudgetStore;
+use crate::ratelimit::store_redis::RedisBudgetStore;
+use crate::ratelimit::{BudgetStore, UpstreamControl, UpstreamSettings};
 use crate::state::{AppInner, AppState};
 use crate::store::carrier_sessions::PgSessionStore;
 use crate::store::{self, StartupError};
@@ -34,6 +38,10 @@ pub enum BuildError {
     Database(#[from] StartupError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("REDIS_URL is invalid: {0}")]
+    BadRedisUrl(redis::RedisError),
+    #[error("SHIPGATE_INBOUND_RATE_PER_SECOND and SHIPGATE_INBOUND_BURST must be above 0")]
+    BadInboundLimit,
 }
 
 pub struct Application {
@@ -66,7 +74,16 @@ impl Application {
             .await
             .map_err(|source| BuildError::Bind { addr: config.listen, source })?;
         let metrics = Metrics::new();
-        let http = UpstreamHttp::new(metrics.clone());
+        // Upstream budgets are shared by every replica: in Redis when configured, else in Postgres.
+        let budgets: Arc<dyn BudgetStore> = match &config.redis_url {
+            Some(url) => Arc::new(RedisBudgetStore::new(url).map_err(BuildError::BadRedisUrl)?),
+            None => Arc::new(PgBudgetStore::new(db.clone())),
+        };
+        let limits = &config.rate_limits;
+        let control = UpstreamControl::new(budgets, UpstreamSettings::from_config(limits), &metrics);
+        let http = UpstreamHttp::with_control(metrics.clone(), control);
+        let inbound_quota =
+            InboundQuota::new(limits.inbound_per_second, limits.inbound_burst).ok_or(BuildError::BadInboundLimit)?;
         let secrets = SecretBox::new(&key);
         let sessions =
             Arc::new(PgSessionStore { db: db.clone(), secrets: secrets.clone(), carrier: CarrierKind::Ecourier });
@@ -79,6 +96,7 @@ impl Application {
             metrics,
             auth_cache: AuthCache::default(),
             carriers,
+            inbound: InboundLimiter::new(inbound_quota),
             shutdown: CancellationToken::new(),
         });
         Ok(Application { state, listener })

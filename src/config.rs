@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
+use crate::ratelimit::spec::{CarrierLimits, WindowSpecs, parse_carrier_limits, parse_window_specs};
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/shipgate";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -66,6 +68,111 @@ pub struct Config {
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
+
+    #[command(flatten)]
+    pub rate_limits: RateLimitConfig,
+}
+
+/// Upstream budgets (what shipgate may spend at each carrier) and inbound
+/// limits (what each API key may ask of shipgate).
+#[derive(Debug, Clone, Args)]
+pub struct RateLimitConfig {
+    /// Carrier budgets before the carrier's first answer, e.g.
+    /// `ecotrack=50/min,1500/h,15000/day;myflyingbox=120/min`. Headers then take over.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_LIMITS", default_value = RateLimitConfig::UPSTREAM_LIMITS,
+        value_parser = parse_carrier_limits)]
+    pub upstream_limits: CarrierLimits,
+
+    /// Budget of carriers not listed in SHIPGATE_UPSTREAM_LIMITS.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_DEFAULT_LIMITS", default_value = RateLimitConfig::UPSTREAM_DEFAULT_LIMITS,
+        value_parser = parse_window_specs)]
+    pub upstream_default_limits: WindowSpecs,
+
+    /// Units of every upstream window never spent (cushion for clock skew or other clients of the account).
+    #[arg(long, env = "SHIPGATE_UPSTREAM_SAFETY_MARGIN", default_value_t = 0)]
+    pub upstream_safety_margin: u32,
+
+    /// Percent of each upstream window background work leaves to interactive calls.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_INTERACTIVE_RESERVE_PERCENT", default_value_t = 10)]
+    pub upstream_interactive_reserve_percent: u8,
+
+    /// Final percent of a window's length in which background work may take the interactive reserve.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_RESERVE_RELEASE_PERCENT", default_value_t = 5)]
+    pub upstream_reserve_release_percent: u8,
+
+    /// Milliseconds to wait after a window's reset before spending its new budget.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_RESET_GRACE_MS", default_value_t = 250)]
+    pub upstream_reset_grace_ms: u64,
+
+    /// Attempts per safe upstream call (reads, tracking), the first included; unsafe calls get one.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_MAX_ATTEMPTS", default_value_t = 3)]
+    pub upstream_max_attempts: u32,
+
+    /// First retry backoff ceiling in milliseconds (doubles per retry, full jitter).
+    #[arg(long, env = "SHIPGATE_UPSTREAM_RETRY_BASE_MS", default_value_t = 200)]
+    pub upstream_retry_base_ms: u64,
+
+    /// Largest retry backoff in milliseconds.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_RETRY_CAP_MS", default_value_t = 5000)]
+    pub upstream_retry_cap_ms: u64,
+
+    /// Consecutive failures (5xx, timeouts, connection errors) that open a carrier account's circuit.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_BREAKER_FAILURES", default_value_t = 5)]
+    pub upstream_breaker_failures: u32,
+
+    /// Milliseconds an open circuit waits before letting one probe through.
+    #[arg(long, env = "SHIPGATE_UPSTREAM_BREAKER_COOLDOWN_MS", default_value_t = 30_000)]
+    pub upstream_breaker_cooldown_ms: u64,
+
+    /// Sustained requests per second per API key (tenants may override in settings.inbound_rate_limit).
+    #[arg(long, env = "SHIPGATE_INBOUND_RATE_PER_SECOND", default_value_t = 50)]
+    pub inbound_per_second: u32,
+
+    /// Requests an API key may send at once before the per-second rate applies.
+    #[arg(long, env = "SHIPGATE_INBOUND_BURST", default_value_t = 100)]
+    pub inbound_burst: u32,
+}
+
+impl RateLimitConfig {
+    pub const UPSTREAM_LIMITS: &str = "ecotrack=50/min,1500/h,15000/day";
+    pub const UPSTREAM_DEFAULT_LIMITS: &str = "60/min";
+
+    /// The defaults, except what would slow down or throttle tests that are
+    /// not about rate limits: fast retries, a generous inbound limit, and no
+    /// assumed budget for carriers the sandbox does not limit. Ecotrack keeps
+    /// its real budget (the sandbox enforces it). Tests of the limits set
+    /// their own values.
+    pub fn for_tests() -> Self {
+        RateLimitConfig {
+            upstream_default_limits: parse_window_specs("100000/min").expect("test limits parse"),
+            upstream_retry_base_ms: 20,
+            upstream_retry_cap_ms: 200,
+            inbound_per_second: 1000,
+            inbound_burst: 1000,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for RateLimitConfig {
+    /// The same values as the command-line defaults, without reading the environment.
+    fn default() -> Self {
+        RateLimitConfig {
+            upstream_limits: parse_carrier_limits(Self::UPSTREAM_LIMITS).expect("default limits parse"),
+            upstream_default_limits: parse_window_specs(Self::UPSTREAM_DEFAULT_LIMITS).expect("default limits parse"),
+            upstream_safety_margin: 0,
+            upstream_interactive_reserve_percent: 10,
+            upstream_reserve_release_percent: 5,
+            upstream_reset_grace_ms: 250,
+            upstream_max_attempts: 3,
+            upstream_retry_base_ms: 200,
+            upstream_retry_cap_ms: 5000,
+            upstream_breaker_failures: 5,
+            upstream_breaker_cooldown_ms: 30_000,
+            inbound_per_second: 50,
+            inbound_burst: 100,
+        }
+    }
 }
 
 impl Config {
@@ -94,6 +201,36 @@ impl Config {
             sandbox: false,
             booking_lease_secs: 60,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
+            rate_limits: RateLimitConfig::for_tests(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        limits: RateLimitConfig,
+    }
+
+    #[test]
+    fn rate_limit_defaults_match_the_command_line() {
+        let parsed = Wrapper::parse_from(["shipgate"]).limits;
+        let default = RateLimitConfig::default();
+        assert_eq!(parsed.upstream_limits, default.upstream_limits);
+        assert_eq!(parsed.upstream_default_limits, default.upstream_default_limits);
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
+    }
+
+    #[test]
+    fn bad_limits_are_refused_at_startup() {
+        assert!(Wrapper::try_parse_from(["shipgate", "--upstream-limits", "ecotrack=fast"]).is_err());
+        let ok = Wrapper::try_parse_from(["shipgate", "--upstream-limits", "ecotrack=10/min;ecourier=5/s"]).unwrap();
+        assert_eq!(ok.limits.upstream_limits.0.len(), 2);
     }
 }

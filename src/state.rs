@@ -9,6 +9,7 @@ use crate::api::auth::AuthCache;
 use crate::carriers::registry::CarrierDeps;
 use crate::config::Config;
 use crate::crypto::SecretBox;
+use crate::ratelimit::inbound::InboundLimiter;
 use crate::store::Db;
 use crate::telemetry::Metrics;
 
@@ -22,6 +23,8 @@ pub struct AppInner {
     pub metrics: Metrics,
     pub auth_cache: AuthCache,
     pub carriers: CarrierDeps,
+    /// Per-API-key limits on requests to shipgate itself.
+    pub inbound: InboundLimiter,
     /// Cancelled at shutdown: workers stop taking new work.
     pub shutdown: CancellationToken,
 }

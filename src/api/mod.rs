@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod pickups;
 pub mod quotes;
+pub mod ratelimit;
 pub mod shipment_actions;
 pub mod shipments;
 
@@ -54,9 +55,11 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let (v1, _) = v1_routes().split_for_parts();
-    // route_layer order: the last added runs first, so auth precedes idempotency.
+    // route_layer order: the last added runs first: auth, then the inbound
+    // rate limit (per key), then idempotency.
     let v1 = v1
         .route_layer(from_fn_with_state(state.clone(), idempotency::idempotency))
+        .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_inbound))
         .route_layer(from_fn_with_state(state.clone(), auth::require_api_key));
     let (public, _) = public_routes().split_for_parts();
     let request_id = HeaderName::from_static(REQUEST_ID);

@@ -1,7 +1,10 @@
-//! The one upstream HTTP engine every connector call goes through: timeouts
-//! bounded by the call's deadline, capped answer sizes, request logs with
-//! secrets redacted, upstream status and headers captured, metrics.
+//! The one upstream HTTP engine every connector call goes through: a circuit
+//! breaker and a shared rate-limit budget per upstream (see `ratelimit`),
+//! timeouts bounded by the call's deadline, retries of safe calls, capped
+//! answer sizes, request logs with secrets redacted, upstream status and
+//! headers captured, and what the headers say about the budget learned.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode};
@@ -10,6 +13,9 @@ use bytes::Bytes;
 use super::context::CallCtx;
 use super::error::{CarrierError, CarrierSaid};
 use crate::domain::CarrierKind;
+use crate::ratelimit::headers::{self, Observed};
+use crate::ratelimit::retry::{self, AttemptEnd};
+use crate::ratelimit::{self, Outcome, UpstreamControl, UpstreamSettings, settings};
 use crate::telemetry::Metrics;
 use crate::telemetry::metrics::Kind;
 
@@ -21,6 +27,8 @@ const SECRET_PARAMS: &[&str] = &["api_token", "token", "apikey", "api_key", "pas
 
 pub const UPSTREAM_CALLS: &str = "shipgate_upstream_requests_total";
 pub const UPSTREAM_DURATION: &str = "shipgate_upstream_request_duration_seconds";
+/// A retry is only worth starting with at least this much time left.
+const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(500);
 
 /// Whether a call may be repeated without side effects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,10 +81,33 @@ pub fn budget_key(carrier: CarrierKind, ctx: &CallCtx) -> String {
 pub struct UpstreamHttp {
     client: reqwest::Client,
     metrics: Metrics,
+    control: Arc<UpstreamControl>,
+}
+
+/// How one attempt ended: what to hand back, and what retrying needs to know.
+struct Attempt {
+    outcome: Result<UpstreamResponse, CarrierError>,
+    end: AttemptEnd,
+    /// The server's Retry-After, from now.
+    server_wait: Option<Duration>,
+}
+
+impl Attempt {
+    fn refused(error: CarrierError) -> Self {
+        Attempt { outcome: Err(error), end: AttemptEnd::LocalFailure, server_wait: None }
+    }
 }
 
 impl UpstreamHttp {
+    /// An engine whose budgets live in this process only, with default
+    /// settings (tools and unit tests). The service uses `with_control`.
     pub fn new(metrics: Metrics) -> Self {
+        let control = UpstreamControl::in_memory(UpstreamSettings::default(), &metrics);
+        Self::with_control(metrics, control)
+    }
+
+    /// An engine spending budgets shared through `control`'s store.
+    pub fn with_control(metrics: Metrics, control: Arc<UpstreamControl>) -> Self {
         metrics.describe(UPSTREAM_CALLS, Kind::Counter, "Calls to carrier APIs, by carrier, operation and status.");
         metrics.describe(UPSTREAM_DURATION, Kind::Histogram, "Carrier API latency in seconds.");
         let client = reqwest::Client::builder()
@@ -85,7 +116,7 @@ impl UpstreamHttp {
             .user_agent(concat!("shipgate/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("HTTP client configuration is static");
-        UpstreamHttp { client, metrics }
+        UpstreamHttp { client, metrics, control }
     }
 
     /// The shared client, for connectors to build requests with.
@@ -97,45 +128,141 @@ impl UpstreamHttp {
         &self.metrics
     }
 
+    /// Budgets, breakers and retry policy (tests and benchmarks inspect them).
+    pub fn control(&self) -> &Arc<UpstreamControl> {
+        &self.control
+    }
+
+    /// Sends a call once its budget has a unit, retrying safe calls on
+    /// transient failures within the call's deadline.
     pub async fn send(&self, ctx: &CallCtx, call: Call) -> Result<UpstreamResponse, CarrierError> {
-        let Call { carrier, operation, safety, request, secrets, .. } = call;
-        let method = request.method().clone();
-        let url = redact_url(request.url(), &secrets);
-        let remaining = ctx.remaining();
-        if remaining.is_zero() {
-            return Err(CarrierError::Unavailable {
+        let Call { carrier, budget, operation, safety, request, secrets } = call;
+        let call = CallInfo {
+            carrier,
+            operation,
+            safety,
+            method: request.method().clone(),
+            url: redact_url(request.url(), &secrets),
+            secrets,
+            budget,
+        };
+        // A streamed body cannot be sent twice; neither can an unsafe call.
+        let repeatable = safety == Safety::Safe && request.try_clone().is_some();
+        let max_attempts = if repeatable { self.control.retry.max_attempts.max(1) } else { 1 };
+        let mut pending = Some(request);
+        let mut attempt = 1;
+        loop {
+            let last = attempt >= max_attempts;
+            let request = if last { pending.take() } else { pending.as_ref().and_then(reqwest::Request::try_clone) };
+            let Some(request) = request else {
+                return Err(CarrierError::bad_response(carrier, "the request could not be prepared for sending"));
+            };
+            let Attempt { outcome, end, server_wait } = self.attempt(ctx, &call, request).await;
+            if last || !retry::is_retryable(end, settings::http_500_is_answer(carrier)) {
+                return outcome;
+            }
+            let delay = self.control.retry.delay(attempt + 1, server_wait);
+            if delay + MIN_ATTEMPT_TIME >= ctx.remaining() {
+                return outcome;
+            }
+            self.metrics.inc(ratelimit::metrics::RETRIES, &[("carrier", carrier.as_str()), ("operation", operation)]);
+            tracing::info!(
+                %carrier, operation, attempt, delay_ms = delay.as_millis() as u64, ?end, "retrying upstream call"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: breaker, budget, exchange, then learning from the answer.
+    async fn attempt(&self, ctx: &CallCtx, call: &CallInfo, request: reqwest::Request) -> Attempt {
+        let CallInfo { carrier, operation, safety, .. } = *call;
+        if ctx.remaining().is_zero() {
+            return Attempt::refused(CarrierError::Unavailable {
                 carrier,
                 reason: format!("no time left for {operation} before the request deadline"),
                 retry_after: None,
                 said: CarrierSaid::default(),
             });
         }
+        let admission = match self.control.breakers.admit(&call.budget) {
+            Ok(admission) => admission,
+            Err(rejected) => {
+                let labels = [("carrier", carrier.as_str()), ("reason", "circuit_open"), ("priority", "any")];
+                self.metrics.inc(ratelimit::metrics::FAST_FAILURES, &labels);
+                return Attempt::refused(CarrierError::CircuitOpen {
+                    carrier,
+                    retry_after: rejected.retry_after,
+                    state: rejected.state.as_str(),
+                });
+            }
+        };
+        let permit = match self.control.limiter.acquire(&call.budget, carrier, ctx).await {
+            Ok(permit) => permit,
+            Err(e) => {
+                self.control.breakers.record(&call.budget, admission, Outcome::Neutral);
+                return Attempt::refused(e);
+            }
+        };
+        let remaining = ctx.remaining();
         let started = Instant::now();
         let result = tokio::time::timeout(remaining, self.exchange(request)).await;
         let elapsed = started.elapsed();
-        let outcome = match result {
-            Ok(Ok((status, headers, body))) => Ok(UpstreamResponse { status, headers, body, elapsed }),
-            Ok(Err(e)) => Err(transport_error(carrier, operation, safety, e)),
-            Err(_) => Err(timeout_error(carrier, operation, safety, remaining)),
+        let now_ms = ratelimit::shared::unix_ms();
+        let (outcome, health, observed) = match result {
+            Ok(Ok((status, headers, body))) => {
+                let observed = headers::parse(&headers, now_ms);
+                let health = answer_health(carrier, status);
+                (Ok(UpstreamResponse { status, headers, body, elapsed }), health, observed)
+            }
+            Ok(Err(TransportFailure::TooLarge)) => (
+                Err(transport_error(carrier, operation, safety, TransportFailure::TooLarge)),
+                Outcome::Neutral,
+                Observed::default(),
+            ),
+            Ok(Err(e)) => (Err(transport_error(carrier, operation, safety, e)), Outcome::Failure, Observed::default()),
+            Err(_) => {
+                (Err(timeout_error(carrier, operation, safety, remaining)), Outcome::Failure, Observed::default())
+            }
         };
-        let status_label = match &outcome {
+        let status = outcome.as_ref().ok().map(|r| r.status.as_u16());
+        let server_wait = observed.retry_at_ms.map(|at| Duration::from_millis(u64::try_from(at - now_ms).unwrap_or(0)));
+        self.control.limiter.settle(permit, status, &observed).await;
+        if let Some(changed) = self.control.breakers.record(&call.budget, admission, health) {
+            tracing::warn!(%carrier, budget = %call.budget, state = changed.as_str(), "upstream circuit changed state");
+        }
+        let end = match (&outcome, health) {
+            (Ok(r), _) => AttemptEnd::Answered(r.status.as_u16()),
+            (Err(_), Outcome::Failure) => AttemptEnd::NoAnswer,
+            (Err(_), _) => AttemptEnd::LocalFailure,
+        };
+        self.record(call, &outcome, elapsed);
+        Attempt { outcome, end, server_wait }
+    }
+
+    fn record(&self, call: &CallInfo, outcome: &Result<UpstreamResponse, CarrierError>, elapsed: Duration) {
+        let CallInfo { carrier, operation, .. } = *call;
+        let status_label = match outcome {
             Ok(r) => r.status.as_u16().to_string(),
             Err(_) => "error".to_owned(),
         };
         let labels = [("carrier", carrier.as_str()), ("operation", operation), ("status", status_label.as_str())];
         self.metrics.inc(UPSTREAM_CALLS, &labels);
         self.metrics.observe(UPSTREAM_DURATION, &labels, elapsed.as_secs_f64());
-        match &outcome {
+        if outcome.as_ref().is_ok_and(|r| r.status == StatusCode::TOO_MANY_REQUESTS) {
+            self.metrics.inc(ratelimit::metrics::RATE_LIMITED, &[("carrier", carrier.as_str())]);
+        }
+        let (method, url) = (&call.method, &call.url);
+        match outcome {
             Ok(r) => tracing::info!(
                 %carrier, operation, %method, url = %url, status = r.status.as_u16(),
                 elapsed_ms = elapsed.as_millis() as u64, "upstream call"
             ),
             Err(e) => tracing::warn!(
                 %carrier, operation, %method, url = %url, elapsed_ms = elapsed.as_millis() as u64,
-                error = %redact(&e.to_string(), &secrets), "upstream call failed"
+                error = %redact(&e.to_string(), &call.secrets), "upstream call failed"
             ),
         }
-        outcome
     }
 
     async fn exchange(&self, request: reqwest::Request) -> Result<(StatusCode, HeaderMap, Bytes), TransportFailure> {
@@ -154,6 +281,28 @@ impl UpstreamHttp {
             body.extend_from_slice(&chunk);
         }
         Ok((status, headers, Bytes::from(body)))
+    }
+}
+
+/// What every attempt of one call shares.
+struct CallInfo {
+    carrier: CarrierKind,
+    operation: &'static str,
+    safety: Safety,
+    method: reqwest::Method,
+    url: String,
+    secrets: Vec<String>,
+    budget: String,
+}
+
+/// Whether an answer says the upstream is unhealthy: server errors are
+/// (except a carrier's business-error 500s); 429 says nothing either way.
+fn answer_health(carrier: CarrierKind, status: StatusCode) -> Outcome {
+    match status.as_u16() {
+        429 => Outcome::Neutral,
+        500 if settings::http_500_is_answer(carrier) => Outcome::Success,
+        500..=599 => Outcome::Failure,
+        _ => Outcome::Success,
     }
 }
 

@@ -55,8 +55,8 @@ async fn my_flying_box_errors() {
     let p = assert_problem(r, 422, "carrier_rejected").await;
     assert_eq!(p["carrier"]["code"], "resource_not_created");
     assert_eq!(p["errors"][0]["field"], "recipient.phone");
-    // 500 internal: unavailable, retry later.
-    sb.faults("myflyingbox", json!({"fail_next": 1})).await;
+    // 500 internal: unavailable, retry later (safe calls are retried first, so it must last).
+    sb.faults("myflyingbox", json!({"error_rate": 1.0})).await;
     let e = quote_error(&app, &sb.myflyingbox, toulouse(), nice()).await;
     assert_eq!(
         (e["code"].as_str(), e["carrier"]["code"].as_str(), e["retry_after"].as_u64()),
@@ -217,9 +217,10 @@ async fn ecotrack_errors() {
     )
     .await;
     assert_eq!(p["carrier"]["message"], "Commande introuvable");
-    // 500 / 503 (a fresh account: its reference data is not cached yet, so the quote calls out).
+    // 500 / 503, lasting (safe calls are retried first). A fresh account: its
+    // reference data is not cached yet, so the quote calls out.
     let ecotrack = json!({"carrier": "ecotrack", "name": "t", "credentials": {"api_token": "sandbox-ecotrack-token"}, "base_url": sb.url("/ecotrack")});
-    sb.faults("ecotrack", json!({"fail_next": 1})).await;
+    sb.faults("ecotrack", json!({"error_rate": 1.0})).await;
     let e = quote_error(&app, &account(&app, ecotrack.clone()).await, alger(), dz.clone()).await;
     assert_eq!(e["code"], "carrier_unavailable");
     assert!(matches!(e["carrier"]["http_status"].as_u64(), Some(500 | 503)));
