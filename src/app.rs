@@ -87,7 +87,8 @@ impl Application {
         let secrets = SecretBox::new(&key);
         let sessions =
             Arc::new(PgSessionStore { db: db.clone(), secrets: secrets.clone(), carrier: CarrierKind::Ecourier });
-        let carriers = CarrierDeps { http, sessions, ecourier_locks: Default::default() };
+        let reference_cache = Arc::new(store::reference_cache::PgReferenceCache::new(db.clone()));
+        let carriers = CarrierDeps { http, sessions, ecourier_locks: Default::default(), reference_cache };
         let state = AppState::new(AppInner {
             config,
             db,

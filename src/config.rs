@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long, env = "SHIPGATE_SANDBOX", default_value_t = false)]
     pub sandbox: bool,
 
+    /// Seconds a request holds a booking before the recovery worker may take it over
+    /// (longer than any carrier call; short only in crash tests).
+    #[arg(long, env = "SHIPGATE_BOOKING_LEASE_SECS", default_value_t = 60)]
+    pub booking_lease_secs: u64,
+
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
@@ -242,6 +247,7 @@ impl Config {
             shutdown_grace_secs: 5,
             no_workers: true,
             sandbox: false,
+            booking_lease_secs: 60,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
             // Test receivers listen on 127.0.0.1.
             webhook_allow: "loopback".parse().expect("valid policy"),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::CarrierKind;
@@ -14,7 +14,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 const TYPE_BASE: &str = "https://shipgate.dev/problems/";
 
 /// One invalid field of a request.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
     /// JSON path of the field, e.g. `parcels[0].weight`.
     pub field: String,
@@ -28,7 +28,7 @@ impl FieldError {
 }
 
 /// What a carrier said when it refused or failed a call.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct CarrierProblem {
     pub carrier: CarrierKind,
     /// The carrier's own error code (e.g. `resource_not_created`, `-4`, `422`).

@@ -580,3 +580,17 @@ async fn the_database_is_created_when_missing() {
         .await
         .unwrap();
 }
+
+#[test]
+fn every_operation_id_is_unique() {
+    let doc = serde_json::to_value(shipgate::api::openapi::document()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) {
+                assert!(seen.insert(id.to_owned()), "{method} {path}: operationId `{id}` used twice");
+            }
+        }
+    }
+    assert!(seen.len() > 10);
+}

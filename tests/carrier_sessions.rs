@@ -65,6 +65,7 @@ async fn ecourier_client(app: &TestApp) -> (Client, CallCtx) {
         },
         sessions: app.state.carriers.sessions.clone(),
         local_locks: app.state.carriers.ecourier_locks.clone(),
+        settings: Default::default(),
     };
     (client, CallCtx::interactive(app.tenant, account))
 }

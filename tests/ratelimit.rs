@@ -124,6 +124,7 @@ fn ecotrack(app: &TestApp, sandbox: &Sandbox) -> Client {
         http: app.state.carriers.http.clone(),
         base_url: sandbox.ecotrack_url(),
         credentials: Credentials { api_token: demo_credentials().ecotrack.token },
+        reference_cache: app.state.carriers.reference_cache.clone(),
     }
 }
 

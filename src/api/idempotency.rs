@@ -22,7 +22,7 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// How long a running request holds its key before a retry may take over.
 const LEASE: Duration = Duration::from_secs(120);
-const RETENTION: Duration = Duration::from_secs(24 * 3600);
+const RETENTION: Duration = idempotency::KEY_RETENTION;
 const MAX_KEY_LEN: usize = 255;
 /// Answers larger than this are not stored (none of ours are).
 const MAX_STORED_RESPONSE: usize = 4 * 1024 * 1024;

@@ -7,9 +7,15 @@ pub mod extract;
 pub mod fallback;
 pub mod health;
 pub mod idempotency;
+pub mod locations;
+pub mod offers;
 pub mod openapi;
 pub mod pagination;
+pub mod pickups;
+pub mod quotes;
 pub mod ratelimit;
+pub mod shipment_actions;
+pub mod shipments;
 pub mod webhooks;
 
 use std::time::Duration;
@@ -34,7 +40,14 @@ pub const REQUEST_ID: &str = "x-request-id";
 
 /// Routes under `/v1`, every one behind an API key.
 pub fn v1_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(carrier_accounts::routes()).merge(webhooks::routes())
+    OpenApiRouter::new()
+        .merge(carrier_accounts::routes())
+        .merge(webhooks::routes())
+        .merge(quotes::routes())
+        .merge(offers::routes())
+        .merge(locations::routes())
+        .merge(shipments::routes())
+        .merge(pickups::routes())
 }
 
 /// Routes anyone may call (health, readiness, metrics).

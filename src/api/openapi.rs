@@ -20,6 +20,10 @@ use crate::error::{CarrierProblem, FieldError, Problem};
         (name = "carrier-accounts", description = "Your accounts at each carrier, with encrypted credentials."),
         (name = "webhooks", description = "Signed notifications of shipment and tracking changes (Standard Webhooks), with delivery logs, replays and recovery."),
         (name = "events", description = "Every event of your account, as webhooks carry it."),
+        (name = "quotes", description = "Prices from all your carriers at once; offers to book."),
+        (name = "shipments", description = "Bookings (never twice), labels, changes, cancellation, dispatch, notes and returns."),
+        (name = "pickups", description = "Trucks ordered for shipments booked with delayed pickup."),
+        (name = "locations", description = "Relay points, drop-off points and stop desks, as one location type."),
         (name = "operations", description = "Health, readiness and metrics."),
     )
 )]
@@ -52,7 +56,41 @@ pub fn document() -> OpenApiDoc {
     let (_, v1) = super::v1_routes().split_for_parts();
     doc.merge(public);
     doc.merge(v1);
+    unique_operation_ids(&mut doc);
     doc
+}
+
+/// utoipa names an operation after its handler function, and several
+/// resources have a `list` or `get_one`: prefix each id with the resources
+/// its path names (`/v1/webhooks/{id}/deliveries` → `webhooks_deliveries_`),
+/// so that every operationId is unique, as OpenAPI requires (client
+/// generators rely on it).
+fn unique_operation_ids(doc: &mut OpenApiDoc) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let resource = path
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "v1" && !s.starts_with('{'))
+            .collect::<Vec<_>>()
+            .join("_")
+            .replace('-', "_");
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let Some(id) = operation.operation_id.as_mut()
+                && !resource.is_empty()
+            {
+                *id = if resource.ends_with(id.as_str()) { resource.clone() } else { format!("{resource}_{id}") };
+            }
+        }
+    }
 }
 
 /// The document as committed: pretty JSON with a final newline.

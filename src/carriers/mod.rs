@@ -9,8 +9,11 @@ pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod lenient;
+pub mod reference_cache;
 pub mod registry;
 pub mod session;
+pub mod shipping;
 
 pub mod coursier_fr;
 pub mod ecotrack;
@@ -24,6 +27,7 @@ use crate::domain::CarrierKind;
 pub use capabilities::Capabilities;
 pub use context::{CallCtx, Priority};
 pub use error::CarrierError;
+pub use shipping::ShippingApi;
 
 /// What a successful credential check learned.
 #[derive(Debug, Clone, Default)]
@@ -42,4 +46,9 @@ pub trait Carrier: Send + Sync {
 
     /// Proves the credentials work with the cheapest authenticated call.
     async fn verify(&self, ctx: &CallCtx) -> Result<Verified, CarrierError>;
+
+    /// Quotes, bookings, labels, pickups…; `None` when the carrier has no shipping API.
+    fn shipping(&self) -> Option<&dyn ShippingApi> {
+        None
+    }
 }

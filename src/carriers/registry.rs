@@ -27,6 +27,8 @@ pub struct CarrierDeps {
     pub http: UpstreamHttp,
     pub sessions: Arc<dyn SessionStore>,
     pub ecourier_locks: Arc<ecourier::session::LocalLocks>,
+    /// Carrier reference data kept between calls (Ecotrack communes and fees).
+    pub reference_cache: Arc<dyn super::reference_cache::ReferenceCache>,
 }
 
 /// The base URL an account uses: its own, else the carrier's documented one.
@@ -81,11 +83,17 @@ pub fn build(account: &AccountConfig, deps: &CarrierDeps) -> Arc<dyn Carrier> {
                 credentials: c.clone(),
                 sessions: deps.sessions.clone(),
                 local_locks: deps.ecourier_locks.clone(),
+                settings: ecourier::settings::Settings::from_value(&account.settings),
             },
         }),
-        CarrierCredentials::Ecotrack(c) => {
-            Arc::new(ecotrack::Ecotrack { client: ecotrack::client::Client { http, base_url, credentials: c.clone() } })
-        }
+        CarrierCredentials::Ecotrack(c) => Arc::new(ecotrack::Ecotrack {
+            client: ecotrack::client::Client {
+                http,
+                base_url,
+                credentials: c.clone(),
+                reference_cache: deps.reference_cache.clone(),
+            },
+        }),
         CarrierCredentials::CoursierFr(c) => Arc::new(coursier_fr::CoursierFr {
             client: coursier_fr::client::Client { http, base_url, credentials: c.clone() },
         }),

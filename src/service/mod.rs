@@ -3,6 +3,14 @@
 
 pub mod api_keys;
 pub mod carrier_accounts;
+pub mod failpoint;
+pub mod labels;
+pub mod locations;
+pub mod notes;
+pub mod pickups;
+pub mod quotes;
+pub mod shipments;
+pub mod shipping_support;
 pub mod webhook_deliveries;
 pub mod webhook_sending;
 pub mod webhooks;

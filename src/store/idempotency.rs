@@ -8,6 +8,9 @@ use sqlx::PgPool;
 
 use crate::domain::ids::TenantId;
 
+/// How long a key is remembered; after that it may start a new request.
+pub const KEY_RETENTION: Duration = Duration::from_secs(24 * 3600);
+
 #[derive(Debug)]
 pub enum Begin {
     /// This request owns the key: run it, then `complete` or `release`.

@@ -2,6 +2,7 @@
 //! the shutdown token is cancelled, claiming work from Postgres so several
 //! replicas can share it.
 
+pub mod booking_recovery;
 pub mod janitor;
 pub mod webhook_dispatch;
 
@@ -11,5 +12,9 @@ use crate::state::AppState;
 
 /// Starts every worker; the handles finish after `state.shutdown` fires.
 pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(janitor::run(state.clone())), tokio::spawn(webhook_dispatch::run(state.clone()))]
+    vec![
+        tokio::spawn(janitor::run(state.clone())),
+        tokio::spawn(webhook_dispatch::run(state.clone())),
+        tokio::spawn(booking_recovery::run(state.clone())),
+    ]
 }

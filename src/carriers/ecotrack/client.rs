@@ -22,6 +22,8 @@ pub struct Client {
     /// The delivery company's host, e.g. `https://acme.ecotrack.dz`.
     pub base_url: String,
     pub credentials: Credentials,
+    /// Where wilayas, communes and fees are kept between calls.
+    pub reference_cache: std::sync::Arc<dyn crate::carriers::reference_cache::ReferenceCache>,
 }
 
 /// How the token travels.

@@ -5,6 +5,11 @@
 
 pub mod client;
 pub mod credentials;
+pub mod mapping;
+pub mod reference;
+pub mod shipping;
+pub mod wire_orders;
+pub mod wire_reference;
 
 use async_trait::async_trait;
 
@@ -34,9 +39,25 @@ impl Carrier for Ecotrack {
         let count = wilayas.as_array().map(Vec::len).unwrap_or(0);
         Ok(Verified { message: Some(format!("{count} wilayas served")) })
     }
+
+    fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities::default()
+    Capabilities {
+        quotes: true,
+        shipments: true,
+        batch_shipments: true,
+        shipment_update: true,
+        cancel: true,
+        dispatch: true,
+        labels: true,
+        delivery_locations: true,
+        notes: true,
+        returns: true,
+        ..Capabilities::default()
+    }
 }

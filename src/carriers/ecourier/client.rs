@@ -25,6 +25,8 @@ pub struct Client {
     /// Where the UserGUID is kept (see `session.rs`).
     pub sessions: Arc<dyn SessionStore>,
     pub local_locks: Arc<LocalLocks>,
+    /// Services, billing code, zone and currency of this customer system.
+    pub settings: super::settings::Settings,
 }
 
 impl Client {

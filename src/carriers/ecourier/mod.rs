@@ -6,8 +6,13 @@
 
 pub mod client;
 pub mod credentials;
+pub mod dates;
+pub mod mapping;
 pub mod session;
+pub mod settings;
+pub mod shipping;
 pub mod wire;
+pub mod wire_order;
 
 use async_trait::async_trait;
 
@@ -38,9 +43,13 @@ impl Carrier for ECourier {
         };
         Ok(Verified { message: Some(format!("UserGUID {} issued", crate::carriers::credentials::mask_secret(&guid))) })
     }
+
+    fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities::default()
+    Capabilities { quotes: true, shipments: true, shipment_update: true, cancel: true, ..Capabilities::default() }
 }

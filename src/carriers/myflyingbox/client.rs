@@ -139,8 +139,12 @@ pub fn error_from(response: &UpstreamResponse, error: Option<super::wire::WireEr
         Some(details) => Some(format!("{} ({details})", error.message.clone().unwrap_or_default())),
         None => error.message.clone(),
     };
+    let fields = detail_fields(error.details.as_ref());
     let s = said(response, Some(error.kind.clone()), message);
     match error.kind.as_str() {
+        // Business refusals arrive with HTTP 200 and `status: failure`.
+        "order_not_cancellable" => CarrierError::Refused { carrier: KIND, said: s },
+        "resource_not_created" if response.status.is_success() => CarrierError::Refused { carrier: KIND, said: s },
         "access_denied" => CarrierError::AuthFailed { carrier: KIND, said: s },
         "resource_not_found" | "not_found" => {
             CarrierError::NotFound { carrier: KIND, what: "this resource".to_owned(), said: s }
@@ -158,6 +162,23 @@ pub fn error_from(response: &UpstreamResponse, error: Option<super::wire::WireEr
             carrier: KIND,
             retry_after: retry_after(response).unwrap_or(Duration::from_secs(60)),
         },
-        _ => CarrierError::Rejected { carrier: KIND, said: s, fields: Vec::new() },
+        _ => CarrierError::Rejected { carrier: KIND, said: s, fields },
     }
+}
+
+/// `details` of `resource_not_created`: `{"attribute.path": ["message", ...]}`.
+fn detail_fields(details: Option<&serde_json::Value>) -> Vec<crate::error::FieldError> {
+    let Some(serde_json::Value::Object(map)) = details else {
+        return Vec::new();
+    };
+    map.iter()
+        .flat_map(|(field, messages)| {
+            let list = match messages {
+                serde_json::Value::Array(items) => items.iter().filter_map(|m| m.as_str()).map(str::to_owned).collect(),
+                serde_json::Value::String(m) => vec![m.clone()],
+                other => vec![other.to_string()],
+            };
+            list.into_iter().map(move |m| crate::error::FieldError::new(field.clone(), m))
+        })
+        .collect()
 }

@@ -5,7 +5,12 @@
 
 pub mod client;
 pub mod credentials;
+pub mod mapping;
+pub mod shipping;
 pub mod wire;
+pub mod wire_extras;
+pub mod wire_order;
+pub mod wire_quote;
 
 use async_trait::async_trait;
 
@@ -37,9 +42,22 @@ impl Carrier for MyFlyingBox {
         let message = info.get("message").or_else(|| info.get("name")).and_then(|v| v.as_str()).map(str::to_owned);
         Ok(Verified { message })
     }
+
+    fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities::default()
+    Capabilities {
+        quotes: true,
+        shipments: true,
+        labels: true,
+        cancel: true,
+        pickups: true,
+        drop_off_locations: true,
+        delivery_locations: true,
+        ..Capabilities::default()
+    }
 }

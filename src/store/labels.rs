@@ -1,0 +1,33 @@
+//! Label documents, stored once fetched from the carrier.
+
+use sqlx::PgPool;
+
+use crate::domain::ids::ShipmentId;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LabelRow {
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// The stored label; the shipment's tenant is checked by the caller.
+pub async fn get(db: &PgPool, shipment: ShipmentId) -> Result<Option<LabelRow>, sqlx::Error> {
+    sqlx::query_as("SELECT content_type, content FROM shipment_labels WHERE shipment_id = $1")
+        .bind(shipment.uuid())
+        .fetch_optional(db)
+        .await
+}
+
+/// Keeps the first label stored (two concurrent fetches store one).
+pub async fn put(db: &PgPool, shipment: ShipmentId, content_type: &str, content: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO shipment_labels (shipment_id, content_type, content) VALUES ($1, $2, $3)
+         ON CONFLICT (shipment_id) DO NOTHING",
+    )
+    .bind(shipment.uuid())
+    .bind(content_type)
+    .bind(content)
+    .execute(db)
+    .await?;
+    Ok(())
+}
