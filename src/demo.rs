@@ -86,7 +86,7 @@ pub async fn start(state: &AppState, listen: SocketAddr) -> Result<Demo, String>
                     credentials: request["credentials"].clone(),
                     base_url,
                     test_mode: true,
-                    settings: None,
+                    settings: demo_settings(kind),
                 };
                 carrier_accounts::create(state, key.tenant, new).await.map_err(describe)?.id
             }
@@ -94,6 +94,11 @@ pub async fn start(state: &AppState, listen: SocketAddr) -> Result<Demo, String>
         accounts.push((kind, id));
     }
     Ok(Demo { sandbox, api_key: key.secret, accounts })
+}
+
+/// The demo e-Courier customer system offers several services; quote them all.
+fn demo_settings(kind: CarrierKind) -> Option<Value> {
+    (kind == CarrierKind::Ecourier).then(|| json!({"services": ["Route", "Standard", "Rush", "Economy"]}))
 }
 
 fn describe(e: ApiError) -> String {

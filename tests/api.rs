@@ -444,6 +444,11 @@ async fn idempotency_key_replays_refuses_reuse_and_busy_keys() {
     let count: i64 =
         sqlx::query_scalar("SELECT count(*) FROM carrier_accounts").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(count, 1, "a replay must not create a second account");
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT response_body FROM idempotency_keys WHERE key = 'create-1'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&stored).contains("ecotrack"), "stored answers are encrypted");
 
     assert_problem(post("create-1", ecotrack_account("two")).await, 422, "idempotency_key_reused").await;
 

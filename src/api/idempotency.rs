@@ -75,7 +75,10 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let begun = idempotency::begin(&state.db, claim, LEASE, RETENTION).await;
     match begun {
         Err(e) => ApiError::from(e).into_response(),
-        Ok(Begin::Replay { status, headers, body }) => replay(status, &headers, body),
+        Ok(Begin::Replay { status, headers, body }) => match state.secrets.open(&body, &associated(&auth, &key)) {
+            Ok(plain) => replay(status, &headers, plain),
+            Err(e) => ApiError::internal(format!("stored idempotent answer unreadable: {e}")).into_response(),
+        },
         Ok(Begin::Mismatch) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
@@ -111,7 +114,10 @@ async fn finish(state: &AppState, auth: &AuthContext, key: &str, response: Respo
     let stored = if transient {
         idempotency::release(&state.db, auth.tenant, key).await
     } else {
-        idempotency::complete(&state.db, auth.tenant, key, status.as_u16(), &kept_headers(&parts.headers), &bytes).await
+        // Stored answers can hold one-time secrets (webhook signing secrets):
+        // encrypted like every other secret at rest.
+        let sealed = state.secrets.seal(&bytes, &associated(auth, key));
+        idempotency::complete(&state.db, auth.tenant, key, status.as_u16(), &kept_headers(&parts.headers), &sealed).await
     };
     if let Err(e) = stored {
         tracing::error!(error = %e, "could not record the idempotent response");
@@ -127,6 +133,13 @@ fn kept_headers(headers: &HeaderMap) -> serde_json::Value {
         }
     }
     serde_json::Value::Object(map)
+}
+
+/// Binds a stored answer to its tenant and key.
+fn associated(auth: &AuthContext, key: &str) -> Vec<u8> {
+    let mut aad = auth.tenant.uuid().as_bytes().to_vec();
+    aad.extend_from_slice(key.as_bytes());
+    aad
 }
 
 fn replay(status: u16, headers: &serde_json::Value, body: Vec<u8>) -> Response {
