@@ -2,67 +2,13 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use common::TestDatabase;
+use common::binary::{BIN, ShipgateProcess, free_port};
 use serde_json::json;
 use shipgate::domain::CarrierKind;
-
-const BIN: &str = env!("CARGO_BIN_EXE_shipgate");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(database_url: &str, extra_env: &[(&str, &str)]) -> Server {
-        let port = free_port();
-        let mut cmd = Command::new(BIN);
-        cmd.arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SHIPGATE_MASTER_KEY", "11".repeat(32))
-            .env("SHIPGATE_SHUTDOWN_GRACE_SECS", "20")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        Server { child: cmd.spawn().expect("start shipgate"), base: format!("http://127.0.0.1:{port}") }
-    }
-
-    async fn wait_ready(&self) {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await
-                && r.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("shipgate did not become ready");
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
-        assert!(status.success());
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn openapi_command_prints_the_committed_document() {
@@ -100,7 +46,7 @@ async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
     let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(key.starts_with("sg_test_"), "{key}");
 
-    let server = Server::start(&db.url, &[]);
+    let server = ShipgateProcess::serve(&db.url, &[], &[("SHIPGATE_SHUTDOWN_GRACE_SECS", "20")]);
     server.wait_ready().await;
     let client = reqwest::Client::new();
     let docs = client.get(format!("{}/docs/", server.base)).send().await.unwrap();
@@ -139,33 +85,17 @@ async fn a_new_key_works_and_sigterm_lets_in_flight_requests_finish() {
     assert_eq!(response.json::<serde_json::Value>().await.unwrap()["account"]["verification"]["status"], "verified");
 
     let mut server = server;
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "shipgate did not exit after SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = server.wait_exit(Duration::from_secs(15)).await;
     assert!(status.success(), "{status:?}");
 }
 
 #[tokio::test]
 async fn serve_sandbox_gives_a_working_demo_in_one_command() {
     let db = TestDatabase::create().await;
-    let port = free_port();
     let sandbox_port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--sandbox"])
-        .env("DATABASE_URL", &db.url)
-        .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SHIPGATE_SANDBOX_LISTEN", format!("127.0.0.1:{sandbox_port}"))
-        .env_remove("SHIPGATE_MASTER_KEY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let sandbox_listen = format!("127.0.0.1:{sandbox_port}");
+    let env = [("SHIPGATE_SANDBOX_LISTEN", sandbox_listen.as_str()), ("SHIPGATE_MASTER_KEY", "")];
+    let mut server = ShipgateProcess::serve_with_stdout(&db.url, &["--sandbox"], &env, Stdio::piped());
     server.wait_ready().await;
     // The banner is printed before the server reports ready.
     let stdout = server.child.stdout.take().unwrap();

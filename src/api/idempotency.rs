@@ -117,7 +117,8 @@ async fn finish(state: &AppState, auth: &AuthContext, key: &str, response: Respo
         // Stored answers can hold one-time secrets (webhook signing secrets):
         // encrypted like every other secret at rest.
         let sealed = state.secrets.seal(&bytes, &associated(auth, key));
-        idempotency::complete(&state.db, auth.tenant, key, status.as_u16(), &kept_headers(&parts.headers), &sealed).await
+        idempotency::complete(&state.db, auth.tenant, key, status.as_u16(), &kept_headers(&parts.headers), &sealed)
+            .await
     };
     if let Err(e) = stored {
         tracing::error!(error = %e, "could not record the idempotent response");

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod db;
 pub mod proxy;
 pub mod sandbox;

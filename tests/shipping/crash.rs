@@ -3,7 +3,6 @@
 //! restart, the recovery worker finds the order by our reference. Exactly
 //! one order upstream, one booked shipment here.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -11,65 +10,9 @@ use shipgate::sandbox::{RunningSandbox, SandboxConfig, spawn};
 use shipgate::service::api_keys::{self, KeyMode};
 
 use crate::common::TestDatabase;
+use crate::common::binary::ShipgateProcess;
 use crate::sandboxed::account_bodies;
 use crate::support::{ecotrack_booking, ecourier_booking};
-
-const BIN: &str = env!("CARGO_BIN_EXE_shipgate");
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut cmd = Command::new(BIN);
-        cmd.arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SHIPGATE_MASTER_KEY", "22".repeat(32))
-            .env_remove("SHIPGATE_FAILPOINT")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        Server { child: cmd.spawn().expect("start shipgate"), base: format!("http://127.0.0.1:{port}") }
-    }
-
-    async fn ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(r) = reqwest::get(format!("{}/readyz", self.base)).await
-                && r.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("shipgate did not become ready");
-    }
-
-    /// Waits for the process to end by itself (the failpoint aborts it).
-    fn wait_for_crash(&mut self) -> std::process::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the failpoint did not stop the process");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn sandbox_stats(sb: &RunningSandbox) -> Value {
     reqwest::get(format!("{}/_sandbox/stats", sb.base_url)).await.unwrap().json().await.unwrap()
@@ -87,8 +30,8 @@ async fn killed_after_the_carrier_answered(carrier: &str, create_endpoint: &str)
     // A one-second lease: the restarted process may recover the intent at once
     // (the sandbox answers in milliseconds, far within the lease).
     let lease = ("SHIPGATE_BOOKING_LEASE_SECS", "1");
-    let mut first = Server::start(&db.url, &[("SHIPGATE_FAILPOINT", "after_carrier_create"), lease]);
-    first.ready().await;
+    let mut first = ShipgateProcess::serve(&db.url, &[], &[("SHIPGATE_FAILPOINT", "after_carrier_create"), lease]);
+    first.wait_ready().await;
     let pool = db.pool().await;
     let key = api_keys::create(&pool, "acme", KeyMode::Test).await.unwrap().secret;
     let client = reqwest::Client::new();
@@ -117,15 +60,15 @@ async fn killed_after_the_carrier_answered(carrier: &str, create_endpoint: &str)
         .send()
         .await;
     assert!(sent.is_err(), "the process should have died mid-request: {sent:?}");
-    let status = first.wait_for_crash();
+    let status = first.wait_exit(Duration::from_secs(20)).await;
     assert!(!status.success(), "{status:?}");
     assert_eq!(sandbox_orders(&sb, carrier).await, 1);
     let pending: String = sqlx::query_scalar("SELECT status FROM shipments").fetch_one(&pool).await.unwrap();
     assert_eq!(pending, "booking", "the intent was committed before the carrier call");
 
     // Restarted: the recovery worker takes the intent once its lease is over.
-    let second = Server::start(&db.url, &[lease]);
-    second.ready().await;
+    let second = ShipgateProcess::serve(&db.url, &[], &[lease]);
+    second.wait_ready().await;
     let deadline = Instant::now() + Duration::from_secs(30);
     let shipment = loop {
         let list: Value = client

@@ -2,8 +2,7 @@
 //! twice, and when one is killed mid-send (the real binary, SIGKILL) another
 //! sends the delivery again once the dead one's lease runs out.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use shipgate::config::Config;
@@ -11,56 +10,27 @@ use shipgate::domain::webhook::EventType;
 use shipgate::service::api_keys::{self, KeyMode};
 use shipgate::webhooks::SigningSecret;
 
+use crate::common::binary::ShipgateProcess;
 use crate::common::{TestDatabase, json, spawn_on, spawn_replica, start_sandbox};
 use crate::receiver::{Receiver, Reply, script};
 use crate::{create_endpoint, dispatching_app, enqueue, object_for, settled_deliveries};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipgate");
 const MASTER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const LEASE_SECS: u64 = 10;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start_binary(database_url: &str) -> (Server, String) {
-    let port = free_port();
-    let server = Server(
-        Command::new(BIN)
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("SHIPGATE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SHIPGATE_MASTER_KEY", MASTER_KEY)
-            .env("SHIPGATE_WEBHOOK_ALLOW", "loopback")
-            .env("SHIPGATE_WEBHOOK_TIMEOUT_SECS", "5")
-            .env("SHIPGATE_WEBHOOK_LEASE_SECS", LEASE_SECS.to_string())
-            .env("SHIPGATE_WEBHOOK_POLL_MS", "50")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shipgate"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
-            && r.status() == 200
-        {
-            return (server, base);
-        }
-        assert!(Instant::now() < deadline, "shipgate did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+async fn start_binary(database_url: &str) -> (ShipgateProcess, String) {
+    let lease = LEASE_SECS.to_string();
+    let env = [
+        ("SHIPGATE_MASTER_KEY", MASTER_KEY),
+        ("SHIPGATE_WEBHOOK_ALLOW", "loopback"),
+        ("SHIPGATE_WEBHOOK_TIMEOUT_SECS", "5"),
+        ("SHIPGATE_WEBHOOK_LEASE_SECS", lease.as_str()),
+        ("SHIPGATE_WEBHOOK_POLL_MS", "50"),
+    ];
+    let server = ShipgateProcess::serve(database_url, &[], &env);
+    server.wait_ready().await;
+    let base = server.base.clone();
+    (server, base)
 }
 
 #[tokio::test]
@@ -92,8 +62,8 @@ async fn a_dispatcher_killed_mid_send_is_relieved_by_another_after_its_lease() {
     config.no_workers = false;
     config.webhook_poll_ms = 50;
     let survivor = spawn_on(database.share(), config, start_sandbox(Default::default()).await).await;
-    doomed.0.kill().unwrap();
-    doomed.0.wait().unwrap();
+    doomed.child.kill().unwrap();
+    doomed.child.wait().unwrap();
 
     let got = receiver.wait_for(2, Duration::from_secs(60)).await;
     assert_eq!(got.len(), 2, "sent again exactly once");
