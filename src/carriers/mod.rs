@@ -14,6 +14,7 @@ pub mod reference_cache;
 pub mod registry;
 pub mod session;
 pub mod shipping;
+pub mod tracking;
 
 pub mod coursier_fr;
 pub mod ecotrack;
@@ -28,6 +29,7 @@ pub use capabilities::Capabilities;
 pub use context::{CallCtx, Priority};
 pub use error::CarrierError;
 pub use shipping::ShippingApi;
+pub use tracking::TrackingApi;
 
 /// What a successful credential check learned.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +51,11 @@ pub trait Carrier: Send + Sync {
 
     /// Quotes, bookings, labels, pickups…; `None` when the carrier has no shipping API.
     fn shipping(&self) -> Option<&dyn ShippingApi> {
+        None
+    }
+
+    /// Tracking of parcels; `None` when the carrier has no tracking API yet.
+    fn tracking(&self) -> Option<&dyn TrackingApi> {
         None
     }
 }

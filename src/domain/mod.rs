@@ -11,6 +11,7 @@ pub mod parcel;
 pub mod pickup;
 pub mod quote;
 pub mod shipment;
+pub mod tracking;
 pub mod violation;
 pub mod webhook;
 
