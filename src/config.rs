@@ -66,6 +66,12 @@ pub struct Config {
     #[arg(long, env = "SHIPGATE_BOOKING_LEASE_SECS", default_value_t = 60)]
     pub booking_lease_secs: u64,
 
+    /// Seconds before a booked shipment's label, or a requested pickup's
+    /// confirmation, is first asked for in the background; later checks back
+    /// off from this base (up to an hour).
+    #[arg(long, env = "SHIPGATE_FOLLOWUP_INTERVAL_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub followup_interval_secs: u64,
+
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
@@ -248,6 +254,7 @@ impl Config {
             no_workers: true,
             sandbox: false,
             booking_lease_secs: 60,
+            followup_interval_secs: 1,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
             // Test receivers listen on 127.0.0.1.
             webhook_allow: "loopback".parse().expect("valid policy"),

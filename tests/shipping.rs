@@ -5,6 +5,9 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "webhooks/receiver.rs"]
+mod receiver;
 #[path = "shipping/sandboxed.rs"]
 mod sandboxed;
 #[path = "shipping/support.rs"]
@@ -30,3 +33,5 @@ mod pickups;
 mod quotes;
 #[path = "shipping/walkthrough.rs"]
 mod walkthrough;
+#[path = "shipping/webhook_events.rs"]
+mod webhook_events;

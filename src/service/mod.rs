@@ -4,11 +4,13 @@
 pub mod api_keys;
 pub mod carrier_accounts;
 pub mod failpoint;
+pub mod followups;
 pub mod labels;
 pub mod locations;
 pub mod notes;
 pub mod pickups;
 pub mod quotes;
+pub mod shipment_events;
 pub mod shipments;
 pub mod shipping_support;
 pub mod webhook_deliveries;

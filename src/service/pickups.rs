@@ -19,8 +19,11 @@ use crate::domain::money::Money;
 use crate::domain::pickup::PickupStatus;
 use crate::domain::shipment::valid_collection_date;
 use crate::domain::violation::Violations;
+use crate::domain::webhook::EventType;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::followups::{self, Queue};
+use crate::store::outbox;
 use crate::store::pickups::{self as rows, NewPickup as NewRow, PickupFacts, PickupRow};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -80,6 +83,8 @@ pub fn view(row: PickupRow) -> Result<Pickup, ApiError> {
 async fn record(state: &AppState, id: PickupId, answer: &CarrierPickup) -> Result<Option<PickupRow>, ApiError> {
     let price = answer.price.as_ref().map(|p| serde_json::to_value(p).unwrap_or_default());
     let mut tx = state.db.begin().await?;
+    // Locked first so that of two refreshes only one sees the confirmation arrive.
+    let before = rows::lock_status(&mut tx, id).await?;
     let row = rows::record(
         &mut tx,
         id,
@@ -91,8 +96,57 @@ async fn record(state: &AppState, id: PickupId, answer: &CarrierPickup) -> Resul
         },
     )
     .await?;
+    if let Some(row) = &row {
+        match row.status.as_str() {
+            "confirmed" if before.as_deref() != Some("confirmed") => {
+                let pickup = view(row.clone())?;
+                outbox::enqueue(&mut tx, row.tenant_id.into(), EventType::PickupConfirmed, &pickup).await?;
+                followups::done(&mut *tx, Queue::Pickups, row.id).await?;
+            }
+            // Not confirmed yet: the follow-up worker asks again.
+            "requested" if before.as_deref() != Some("requested") => {
+                let first_check = Utc::now() + super::followups::followup_interval(state);
+                followups::schedule(&mut *tx, Queue::Pickups, row.id, first_check).await?;
+            }
+            _ => {}
+        }
+    }
     tx.commit().await?;
     Ok(row)
+}
+
+/// Asks the carrier about a requested pickup and records its answer; the
+/// current row either way.
+pub async fn refresh(state: &AppState, row: PickupRow, ctx: &CallCtx) -> Result<PickupRow, CarrierOrApi> {
+    let Some(carrier_id) = row.carrier_pickup_id.clone().filter(|_| row.status == "requested") else {
+        return Ok(row);
+    };
+    let tenant = TenantId::from(row.tenant_id);
+    let (_, carrier) = super::shipping_support::connector(state, tenant, row.carrier_account_id.into()).await?;
+    let answer = shipping(carrier.as_ref())?.get_pickup(ctx, &carrier_id).await.map_err(CarrierOrApi::Carrier)?;
+    Ok(record(state, row.id.into(), &answer).await?.unwrap_or(row))
+}
+
+/// A carrier failure kept apart from ours, so callers can judge it.
+#[derive(Debug)]
+pub enum CarrierOrApi {
+    Carrier(CarrierError),
+    Api(ApiError),
+}
+
+impl From<ApiError> for CarrierOrApi {
+    fn from(e: ApiError) -> Self {
+        CarrierOrApi::Api(e)
+    }
+}
+
+impl From<CarrierOrApi> for ApiError {
+    fn from(e: CarrierOrApi) -> Self {
+        match e {
+            CarrierOrApi::Carrier(e) => e.into(),
+            CarrierOrApi::Api(e) => e,
+        }
+    }
 }
 
 fn needs_attention(row: &PickupRow) -> ApiError {
@@ -200,14 +254,10 @@ pub async fn create(
 /// The pickup; while the carrier has not confirmed it, asks the carrier again.
 pub async fn get(state: &AppState, tenant: TenantId, id: PickupId) -> Result<Pickup, ApiError> {
     let row = rows::get(&state.db, tenant, id).await?.ok_or_else(|| ApiError::not_found("pickup", id))?;
-    let Some(carrier_id) = row.carrier_pickup_id.clone().filter(|_| row.status == "requested") else {
-        return view(row);
-    };
-    let (_, carrier) = super::shipping_support::connector(state, tenant, row.carrier_account_id.into()).await?;
     let ctx = CallCtx::interactive(tenant, row.carrier_account_id.into());
-    match shipping(carrier.as_ref())?.get_pickup(&ctx, &carrier_id).await {
-        Ok(answer) => view(record(state, id, &answer).await?.unwrap_or(row)),
-        Err(e) if e.is_transient() => {
+    match refresh(state, row.clone(), &ctx).await {
+        Ok(current) => view(current),
+        Err(CarrierOrApi::Carrier(e)) if e.is_transient() => {
             tracing::warn!(pickup = %id, error = %e, "pickup not refreshed; answering what is stored");
             view(row)
         }

@@ -1,6 +1,6 @@
 //! Label documents, stored once fetched from the carrier.
 
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 
 use crate::domain::ids::ShipmentId;
 
@@ -18,9 +18,15 @@ pub async fn get(db: &PgPool, shipment: ShipmentId) -> Result<Option<LabelRow>, 
         .await
 }
 
-/// Keeps the first label stored (two concurrent fetches store one).
-pub async fn put(db: &PgPool, shipment: ShipmentId, content_type: &str, content: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Keeps the first label stored (two concurrent fetches store one); true
+/// when this call stored it.
+pub async fn put<'c>(
+    db: impl PgExecutor<'c>,
+    shipment: ShipmentId,
+    content_type: &str,
+    content: &[u8],
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO shipment_labels (shipment_id, content_type, content) VALUES ($1, $2, $3)
          ON CONFLICT (shipment_id) DO NOTHING",
     )
@@ -29,5 +35,5 @@ pub async fn put(db: &PgPool, shipment: ShipmentId, content_type: &str, content:
     .bind(content)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

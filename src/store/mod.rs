@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod carrier_accounts;
 pub mod carrier_sessions;
+pub mod followups;
 pub mod idempotency;
 pub mod labels;
 pub mod offers;

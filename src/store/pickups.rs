@@ -92,6 +92,11 @@ pub async fn record(
     .await
 }
 
+/// Locks the pickup for this transaction; its status before any change.
+pub async fn lock_status(conn: &mut PgConnection, id: PickupId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT status FROM pickups WHERE id = $1 FOR UPDATE").bind(id.uuid()).fetch_optional(conn).await
+}
+
 /// requesting → failed or needs_attention.
 pub async fn mark(
     conn: &mut PgConnection,

@@ -1,7 +1,7 @@
 //! Reads of shipments and their parcels (no transitions here).
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::shipments::{COLUMNS, ShipmentRow};
@@ -74,7 +74,7 @@ pub async fn any_with_key_prefix(db: &PgPool, tenant: TenantId, prefix: &str) ->
     .await
 }
 
-pub async fn parcels(db: &PgPool, ids: &[Uuid]) -> Result<Vec<(Uuid, ParcelRow)>, sqlx::Error> {
+pub async fn parcels<'c>(db: impl PgExecutor<'c>, ids: &[Uuid]) -> Result<Vec<(Uuid, ParcelRow)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         shipment_id: Uuid,

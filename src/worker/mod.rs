@@ -3,6 +3,7 @@
 //! replicas can share it.
 
 pub mod booking_recovery;
+pub mod followups;
 pub mod janitor;
 pub mod webhook_dispatch;
 
@@ -16,5 +17,6 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         tokio::spawn(janitor::run(state.clone())),
         tokio::spawn(webhook_dispatch::run(state.clone())),
         tokio::spawn(booking_recovery::run(state.clone())),
+        tokio::spawn(followups::run(state.clone())),
     ]
 }

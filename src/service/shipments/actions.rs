@@ -8,7 +8,9 @@ use crate::carriers::shipping::{Booked, OrderRef};
 use crate::carriers::{CallCtx, Carrier};
 use crate::domain::ids::{ShipmentId, TenantId};
 use crate::domain::shipment::{ShipmentChanges, ShipmentSpec, ShipmentStatus};
+use crate::domain::webhook::EventType;
 use crate::error::ApiError;
+use crate::service::shipment_events;
 use crate::service::shipping_support::{StoredError, connector, invalid, shipping};
 use crate::state::AppState;
 use crate::store::shipments::{self as machine, ShipmentRow};
@@ -72,6 +74,9 @@ pub async fn cancel(state: &AppState, tenant: TenantId, id: ShipmentId) -> Resul
     shipping(live.carrier.as_ref())?.cancel(&live.ctx, live.order()).await?;
     let mut tx = state.db.begin().await?;
     let updated = machine::mark_cancelled(&mut tx, tenant, id).await?;
+    if let Some(cancelled) = &updated {
+        shipment_events::record(&mut tx, cancelled, EventType::ShipmentCancelled).await?;
+    }
     tx.commit().await?;
     current(state, tenant, id, updated).await
 }

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::spec_of;
@@ -16,10 +17,14 @@ use crate::carriers::{CallCtx, CarrierError, ShippingApi};
 use crate::domain::ids::ShipmentId;
 use crate::domain::offer::OfferFilters;
 use crate::domain::shipment::{ServiceChoice, ShipmentSpec};
+use crate::domain::webhook::EventType;
 use crate::error::ApiError;
 use crate::service::failpoint;
+use crate::service::followups::followup_interval;
+use crate::service::shipment_events;
 use crate::service::shipping_support::{StoredError, retryable};
 use crate::state::AppState;
+use crate::store::followups::{self, Queue};
 use crate::store::shipments::{self as machine, BookedFacts, ShipmentRow};
 
 /// How to book, stored beside the spec so a retry or recovery sends the same thing.
@@ -120,6 +125,13 @@ pub async fn record_booked(state: &AppState, row: &ShipmentRow, booked: &Booked)
     });
     let mut tx = state.db.begin().await?;
     let updated = machine::mark_booked(&mut tx, row.id.into(), booked_facts(booked, &price)).await?;
+    // Only the caller that made the transition announces it (and schedules
+    // the label), so a booking found again twice is announced once.
+    if let Some(booked_row) = &updated {
+        shipment_events::record(&mut tx, booked_row, EventType::ShipmentCreated).await?;
+        let first_check = Utc::now() + followup_interval(state);
+        followups::schedule(&mut *tx, Queue::Labels, booked_row.id, first_check).await?;
+    }
     tx.commit().await?;
     match updated {
         Some(r) => Ok(r),
