@@ -143,6 +143,9 @@ pub struct ProofOfDelivery {
     /// Photo of the delivered parcel (data URL or link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// Link to the carrier's own proof-of-delivery page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -159,7 +162,9 @@ pub struct Courier {
 /// Cash on delivery: its own settlement, never a tracking status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CodSettlement {
-    pub amount: Money,
+    /// What to collect, when the carrier's tracking says it (else the booking's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
     pub collected: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<DateTime<Utc>>,

@@ -6,6 +6,9 @@
 
 pub mod client;
 pub mod credentials;
+pub mod paris_time;
+pub mod tracking;
+pub mod tracking_status;
 
 use async_trait::async_trait;
 
@@ -33,9 +36,13 @@ impl Carrier for CoursierFr {
         let legs = self.client.tracking(ctx, "verify", None).await?;
         Ok(Verified { message: Some(format!("{} ongoing mission records", legs.len())) })
     }
+
+    fn tracking(&self) -> Option<&dyn crate::carriers::TrackingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities::default()
+    Capabilities { tracking: true, tracking_batch_size: 1, discovery: true, ..Capabilities::default() }
 }

@@ -8,6 +8,8 @@ pub mod credentials;
 pub mod mapping;
 pub mod reference;
 pub mod shipping;
+pub mod tracking;
+pub mod tracking_status;
 pub mod wire_orders;
 pub mod wire_reference;
 
@@ -43,6 +45,10 @@ impl Carrier for Ecotrack {
     fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
         Some(self)
     }
+
+    fn tracking(&self) -> Option<&dyn crate::carriers::TrackingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
@@ -58,6 +64,9 @@ pub fn capabilities() -> Capabilities {
         delivery_locations: true,
         notes: true,
         returns: true,
+        tracking: true,
+        tracking_batch_size: tracking::BATCH as u16,
+        discovery: true,
         ..Capabilities::default()
     }
 }

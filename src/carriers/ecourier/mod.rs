@@ -11,6 +11,8 @@ pub mod mapping;
 pub mod session;
 pub mod settings;
 pub mod shipping;
+pub mod tracking;
+pub mod tracking_status;
 pub mod wire;
 pub mod wire_order;
 
@@ -47,9 +49,21 @@ impl Carrier for ECourier {
     fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
         Some(self)
     }
+
+    fn tracking(&self) -> Option<&dyn crate::carriers::TrackingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities { quotes: true, shipments: true, shipment_update: true, cancel: true, ..Capabilities::default() }
+    Capabilities {
+        quotes: true,
+        shipments: true,
+        shipment_update: true,
+        cancel: true,
+        tracking: true,
+        tracking_batch_size: 1,
+        ..Capabilities::default()
+    }
 }

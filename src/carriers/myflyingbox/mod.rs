@@ -7,6 +7,8 @@ pub mod client;
 pub mod credentials;
 pub mod mapping;
 pub mod shipping;
+pub mod tracking;
+pub mod tracking_status;
 pub mod wire;
 pub mod wire_extras;
 pub mod wire_order;
@@ -46,6 +48,10 @@ impl Carrier for MyFlyingBox {
     fn shipping(&self) -> Option<&dyn crate::carriers::ShippingApi> {
         Some(self)
     }
+
+    fn tracking(&self) -> Option<&dyn crate::carriers::TrackingApi> {
+        Some(self)
+    }
 }
 
 /// What this connector implements.
@@ -58,6 +64,8 @@ pub fn capabilities() -> Capabilities {
         pickups: true,
         drop_off_locations: true,
         delivery_locations: true,
+        tracking: true,
+        tracking_batch_size: tracking::BATCH as u16,
         ..Capabilities::default()
     }
 }
