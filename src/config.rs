@@ -72,6 +72,14 @@ pub struct Config {
     #[arg(long, env = "SHIPGATE_FOLLOWUP_INTERVAL_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub followup_interval_secs: u64,
 
+    /// Milliseconds between looks for due trackers when the last pass found few.
+    #[arg(long, env = "SHIPGATE_TRACKING_POLL_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub tracking_poll_ms: u64,
+
+    /// Trackers claimed per refresh pass (grouped by account and batched per carrier).
+    #[arg(long, env = "SHIPGATE_TRACKING_CLAIM", default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub tracking_claim: i64,
+
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
@@ -255,6 +263,8 @@ impl Config {
             sandbox: false,
             booking_lease_secs: 60,
             followup_interval_secs: 1,
+            tracking_poll_ms: 100,
+            tracking_claim: 1000,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
             // Test receivers listen on 127.0.0.1.
             webhook_allow: "loopback".parse().expect("valid policy"),

@@ -16,6 +16,7 @@ pub mod quotes;
 pub mod ratelimit;
 pub mod shipment_actions;
 pub mod shipments;
+pub mod trackers;
 pub mod webhooks;
 
 use std::time::Duration;
@@ -48,6 +49,7 @@ pub fn v1_routes() -> OpenApiRouter<AppState> {
         .merge(locations::routes())
         .merge(shipments::routes())
         .merge(pickups::routes())
+        .merge(trackers::routes())
 }
 
 /// Routes anyone may call (health, readiness, metrics).

@@ -23,6 +23,7 @@ use crate::error::{CarrierProblem, FieldError, Problem};
         (name = "quotes", description = "Prices from all your carriers at once; offers to book."),
         (name = "shipments", description = "Bookings (never twice), labels, changes, cancellation, dispatch, notes and returns."),
         (name = "pickups", description = "Trucks ordered for shipments booked with delayed pickup."),
+        (name = "trackers", description = "Parcels followed in one status language across carriers, with their complete history."),
         (name = "locations", description = "Relay points, drop-off points and stop desks, as one location type."),
         (name = "operations", description = "Health, readiness and metrics."),
     )

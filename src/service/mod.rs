@@ -13,6 +13,7 @@ pub mod quotes;
 pub mod shipment_events;
 pub mod shipments;
 pub mod shipping_support;
+pub mod tracking;
 pub mod webhook_deliveries;
 pub mod webhook_sending;
 pub mod webhooks;

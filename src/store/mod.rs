@@ -14,6 +14,8 @@ pub mod reference_cache;
 pub mod shipment_queries;
 pub mod shipments;
 pub mod tenants;
+pub mod trackers;
+pub mod tracking_events;
 pub mod webhook_deliveries;
 pub mod webhooks;
 

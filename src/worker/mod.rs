@@ -5,6 +5,7 @@
 pub mod booking_recovery;
 pub mod followups;
 pub mod janitor;
+pub mod tracker_refresh;
 pub mod webhook_dispatch;
 
 use tokio::task::JoinHandle;
@@ -18,5 +19,6 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         tokio::spawn(webhook_dispatch::run(state.clone())),
         tokio::spawn(booking_recovery::run(state.clone())),
         tokio::spawn(followups::run(state.clone())),
+        tokio::spawn(tracker_refresh::run(state.clone())),
     ]
 }

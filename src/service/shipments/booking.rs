@@ -131,6 +131,7 @@ pub async fn record_booked(state: &AppState, row: &ShipmentRow, booked: &Booked)
         shipment_events::record(&mut tx, booked_row, EventType::ShipmentCreated).await?;
         let first_check = Utc::now() + followup_interval(state);
         followups::schedule(&mut *tx, Queue::Labels, booked_row.id, first_check).await?;
+        crate::service::tracking::shipments::track_booked(&mut tx, booked_row).await?;
     }
     tx.commit().await?;
     match updated {
