@@ -127,7 +127,11 @@ async fn get_one(
 #[utoipa::path(delete, path = "/v1/trackers/{id}", tag = "trackers",
     params(("id" = TrackerId, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn delete(State(state): State<AppState>, auth: AuthContext, ApiPath(id): ApiPath<TrackerId>) -> ApiResult<StatusCode> {
+async fn delete(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<TrackerId>,
+) -> ApiResult<StatusCode> {
     service::delete(&state, auth.tenant, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

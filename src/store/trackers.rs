@@ -88,7 +88,11 @@ pub async fn create_or_get(conn: &mut PgConnection, new: NewTracker<'_>) -> Resu
     Ok((existing, false))
 }
 
-pub async fn get<'c>(db: impl PgExecutor<'c>, tenant: TenantId, id: TrackerId) -> Result<Option<TrackerRow>, sqlx::Error> {
+pub async fn get<'c>(
+    db: impl PgExecutor<'c>,
+    tenant: TenantId,
+    id: TrackerId,
+) -> Result<Option<TrackerRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM trackers WHERE tenant_id = $1 AND id = $2")))
         .bind(tenant.uuid())
         .bind(id.uuid())

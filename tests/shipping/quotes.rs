@@ -27,7 +27,7 @@ async fn quotes_all_carriers_at_once_and_lists_the_ones_that_fail() {
     assert_eq!(errors[0]["error"]["code"], "carrier_rejected");
     assert_eq!(errors[0]["error"]["errors"][0]["field"], "recipient.country");
     // Coursier.fr has no quotes: it is not asked by default.
-    assert_eq!(sb.calls("coursier_fr", "POST /tracking").await, 0);
+    assert_eq!(sb.calls("coursier_fr", "POST /v3/tracking.php").await, 0);
 
     assert!(body["id"].as_str().unwrap().starts_with("quo_"));
     let mut last = 0.0;

@@ -129,7 +129,7 @@ impl TrackingApi for MyFlyingBox {
             if orders.contains_key(order) {
                 continue;
             }
-            let answer = match self.client.get(ctx, "track", &format!("orders/{order}/tracking"), Safety::Safe).await {
+            let answer = match self.client.get(ctx, "track", &format!("/orders/{order}/tracking"), Safety::Safe).await {
                 Ok(response) => self.client.data::<Vec<ParcelTracking>>(&response),
                 Err(e) => Err(e),
             };

@@ -65,11 +65,10 @@ pub async fn apply(state: &AppState, tracker: Uuid, snap: &TrackingSnapshot) -> 
 
     let old_status = TrackingStatus::parse(&before.status).unwrap_or(TrackingStatus::Unknown);
     let status_changed = old_status != snap.status;
-    let old_cod: Option<CodSettlement> =
-        before.cash_on_delivery.clone().and_then(|v| serde_json::from_value(v).ok());
+    let old_cod: Option<CodSettlement> = before.cash_on_delivery.clone().and_then(|v| serde_json::from_value(v).ok());
     let mut cod = snap.cash_on_delivery.clone();
     if let Some(c) = cod.as_mut().filter(|c| c.amount.is_none()) {
-        c.amount = match old_cod.as_ref().and_then(|o| o.amount.clone()) {
+        c.amount = match old_cod.as_ref().and_then(|o| o.amount) {
             Some(amount) => Some(amount),
             None => booked_cod_amount(state, &before).await,
         };

@@ -41,7 +41,10 @@ fn check(request: &NewTrackerRequest, prefix: &str) -> Result<(), FieldError> {
         return Err(FieldError::new(format!("{prefix}tracking_number"), "must be 1 to 100 characters"));
     }
     if number.chars().any(|c| c.is_control() || c == ',') {
-        return Err(FieldError::new(format!("{prefix}tracking_number"), "must not contain commas or control characters"));
+        return Err(FieldError::new(
+            format!("{prefix}tracking_number"),
+            "must not contain commas or control characters",
+        ));
     }
     if request.reference.as_deref().is_some_and(|r| r.len() > 255) {
         return Err(FieldError::new(format!("{prefix}reference"), "must be at most 255 characters"));
@@ -221,7 +224,10 @@ pub fn status_tables_markdown() -> String {
     for row in status_tables() {
         if current != Some(row.carrier) {
             current = Some(row.carrier);
-            out.push_str(&format!("\n## {}\n\n| raw value | status | meaning |\n|---|---|---|\n", row.carrier.as_str()));
+            out.push_str(&format!(
+                "\n## {}\n\n| raw value | status | meaning |\n|---|---|---|\n",
+                row.carrier.as_str()
+            ));
         }
         let raw = if row.raw.is_empty() { "(empty)".to_owned() } else { format!("`{}`", row.raw) };
         out.push_str(&format!("| {raw} | `{}` | {} |\n", row.status.as_str(), row.meaning));

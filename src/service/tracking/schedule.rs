@@ -63,7 +63,8 @@ mod tests {
         let changed = now - Duration::hours(1);
         assert_eq!(after_check(TrackingStatus::Delivered, changed, None, now), Some(changed + TERMINAL_GRACE));
         assert_eq!(after_check(TrackingStatus::Delivered, now - Duration::hours(25), None, now), None);
-        let cod = CodSettlement { amount: None, collected: true, collected_at: None, remitted: false, remitted_at: None };
+        let cod =
+            CodSettlement { amount: None, collected: true, collected_at: None, remitted: false, remitted_at: None };
         assert!(after_check(TrackingStatus::Delivered, now - Duration::days(2), Some(&cod), now).is_some());
         assert_eq!(after_check(TrackingStatus::OutForDelivery, now, None, now), Some(now + Duration::minutes(10)));
     }
