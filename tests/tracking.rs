@@ -18,6 +18,8 @@ mod support;
 
 #[path = "tracking/api.rs"]
 mod api;
+#[path = "tracking/bench.rs"]
+mod bench;
 #[path = "tracking/helpers.rs"]
 mod helpers;
 #[path = "tracking/lifecycle.rs"]
