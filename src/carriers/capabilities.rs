@@ -20,6 +20,8 @@ pub struct Capabilities {
     pub tracking: bool,
     /// Most tracking numbers one upstream call can refresh.
     pub tracking_batch_size: u16,
+    /// One call answers every ongoing parcel of the account (Coursier.fr).
+    pub tracks_all_ongoing: bool,
     /// Lists parcels booked outside shipgate.
     pub discovery: bool,
     pub notes: bool,

@@ -162,17 +162,67 @@ pub async fn delete(db: &PgPool, tenant: TenantId, id: TrackerId) -> Result<bool
 
 /// Claims up to `limit` due trackers for `lease_secs`: no other worker sees
 /// them until then, and a crashed worker's claim comes back by itself.
-pub async fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i64) -> Result<Vec<TrackerRow>, sqlx::Error> {
+/// Trackers of `sweep_carriers` are left to `claim_sweeps`.
+pub async fn claim_due(
+    conn: &mut PgConnection,
+    limit: i64,
+    lease_secs: i64,
+    sweep_carriers: &[&str],
+) -> Result<Vec<TrackerRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE trackers SET next_check_at = now() + make_interval(secs => $2)
-         WHERE id IN (SELECT id FROM trackers WHERE next_check_at <= now()
+         WHERE id IN (SELECT id FROM trackers WHERE next_check_at <= now() AND carrier <> ALL($3)
                       ORDER BY next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING {COLUMNS}"
     )))
     .bind(limit)
     .bind(lease_secs as f64)
+    .bind(sweep_carriers)
     .fetch_all(conn)
     .await
+}
+
+/// For carriers answering every ongoing parcel of an account in one call:
+/// claims all due trackers of each account at once, one replica per account
+/// (an advisory lock), so one call serves them all.
+pub async fn claim_sweeps(
+    db: &PgPool,
+    lease_secs: i64,
+    sweep_carriers: &[&str],
+) -> Result<Vec<TrackerRow>, sqlx::Error> {
+    if sweep_carriers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let accounts: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT carrier_account_id FROM trackers WHERE next_check_at <= now() AND carrier = ANY($1)",
+    )
+    .bind(sweep_carriers)
+    .fetch_all(db)
+    .await?;
+    let mut claimed = Vec::new();
+    for account in accounts {
+        let mut tx = db.begin().await?;
+        let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 7))")
+            .bind(account)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !mine {
+            continue;
+        }
+        let rows: Vec<TrackerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE trackers SET next_check_at = now() + make_interval(secs => $2)
+             WHERE id IN (SELECT id FROM trackers WHERE carrier_account_id = $1 AND next_check_at <= now()
+                          FOR UPDATE SKIP LOCKED)
+             RETURNING {COLUMNS}"
+        )))
+        .bind(account)
+        .bind(lease_secs as f64)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        claimed.extend(rows);
+    }
+    Ok(claimed)
 }
 
 /// What a successful check learned, as stored.

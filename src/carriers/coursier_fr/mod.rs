@@ -44,5 +44,11 @@ impl Carrier for CoursierFr {
 
 /// What this connector implements.
 pub fn capabilities() -> Capabilities {
-    Capabilities { tracking: true, tracking_batch_size: 1, discovery: true, ..Capabilities::default() }
+    Capabilities {
+        tracking: true,
+        tracking_batch_size: 1,
+        tracks_all_ongoing: true,
+        discovery: true,
+        ..Capabilities::default()
+    }
 }

@@ -11,8 +11,10 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::apply::{self, Applied, Miss};
+use crate::carriers::registry::capabilities_of;
 use crate::carriers::tracking::TrackOutcome;
 use crate::carriers::{CallCtx, Carrier, CarrierError};
+use crate::domain::CarrierKind;
 use crate::domain::ids::{CarrierAccountId, TenantId};
 use crate::domain::tracking::TrackingSnapshot;
 use crate::error::ApiError;
@@ -44,12 +46,20 @@ impl Pass {
     }
 }
 
-/// Claims up to `limit` due trackers and refreshes them.
+/// Carriers whose one call answers every ongoing parcel of an account.
+fn sweep_carriers() -> Vec<&'static str> {
+    CarrierKind::ALL.into_iter().filter(|k| capabilities_of(*k).tracks_all_ongoing).map(CarrierKind::as_str).collect()
+}
+
+/// Claims up to `limit` due trackers (plus every due tracker of the accounts
+/// refreshed in one sweep) and refreshes them.
 pub async fn run_once(state: &AppState, limit: i64) -> Result<Pass, ApiError> {
-    let claimed = {
+    let sweeps = sweep_carriers();
+    let mut claimed = {
         let mut conn = state.db.acquire().await?;
-        trackers::claim_due(&mut conn, limit, LEASE_SECS).await?
+        trackers::claim_due(&mut conn, limit, LEASE_SECS, &sweeps).await?
     };
+    claimed.extend(trackers::claim_sweeps(&state.db, LEASE_SECS, &sweeps).await?);
     let mut by_account: BTreeMap<uuid::Uuid, Vec<TrackerRow>> = BTreeMap::new();
     for row in claimed {
         by_account.entry(row.carrier_account_id).or_default().push(row);
