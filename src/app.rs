@@ -89,6 +89,7 @@ impl Application {
             Arc::new(PgSessionStore { db: db.clone(), secrets: secrets.clone(), carrier: CarrierKind::Ecourier });
         let reference_cache = Arc::new(store::reference_cache::PgReferenceCache::new(db.clone()));
         let carriers = CarrierDeps { http, sessions, ecourier_locks: Default::default(), reference_cache };
+        let public_pages = crate::public_page::limiter::PageLimiter::new(config.public_page_per_minute);
         let state = AppState::new(AppInner {
             config,
             db,
@@ -97,6 +98,7 @@ impl Application {
             auth_cache: AuthCache::default(),
             carriers,
             inbound: InboundLimiter::new(inbound_quota),
+            public_pages,
             shutdown: CancellationToken::new(),
         });
         Ok(Application { state, listener })

@@ -80,6 +80,14 @@ pub struct Config {
     #[arg(long, env = "SHIPGATE_TRACKING_CLAIM", default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..=10_000))]
     pub tracking_claim: i64,
 
+    /// Public tracking page views per client address and minute.
+    #[arg(long, env = "SHIPGATE_PUBLIC_PAGE_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub public_page_per_minute: u32,
+
+    /// Trust `X-Forwarded-For` for the client address of public pages (behind a proxy).
+    #[arg(long, env = "SHIPGATE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
     /// Where the in-process sandbox carriers listen with --sandbox.
     #[arg(long, env = "SHIPGATE_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     pub sandbox_listen: SocketAddr,
@@ -265,6 +273,8 @@ impl Config {
             followup_interval_secs: 1,
             tracking_poll_ms: 100,
             tracking_claim: 1000,
+            public_page_per_minute: 600,
+            trust_proxy: false,
             sandbox_listen: "127.0.0.1:0".parse().expect("valid address"),
             // Test receivers listen on 127.0.0.1.
             webhook_allow: "loopback".parse().expect("valid policy"),

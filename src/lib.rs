@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod public_page;
 pub mod ratelimit;
 pub mod sandbox;
 pub mod service;

@@ -25,6 +25,8 @@ pub struct AppInner {
     pub carriers: CarrierDeps,
     /// Per-API-key limits on requests to shipgate itself.
     pub inbound: InboundLimiter,
+    /// Per-client-address limits on public tracking pages.
+    pub public_pages: crate::public_page::limiter::PageLimiter,
     /// Cancelled at shutdown: workers stop taking new work.
     pub shutdown: CancellationToken,
 }

@@ -12,6 +12,7 @@ pub mod offers;
 pub mod openapi;
 pub mod pagination;
 pub mod pickups;
+pub mod public_page;
 pub mod quotes;
 pub mod ratelimit;
 pub mod shipment_actions;
@@ -50,6 +51,7 @@ pub fn v1_routes() -> OpenApiRouter<AppState> {
         .merge(shipments::routes())
         .merge(pickups::routes())
         .merge(trackers::routes())
+        .merge(public_page::routes())
 }
 
 /// Routes anyone may call (health, readiness, metrics).
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router {
     request_metrics::describe(&state.metrics);
     Router::new()
         .merge(public)
+        .merge(public_page::page_routes().with_state(state.clone()))
         .merge(v1)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document()))
         .fallback(fallback::route_not_found)

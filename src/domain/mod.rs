@@ -9,6 +9,7 @@ pub mod money;
 pub mod offer;
 pub mod parcel;
 pub mod pickup;
+pub mod public_page;
 pub mod quote;
 pub mod shipment;
 pub mod tracking;

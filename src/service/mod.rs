@@ -9,6 +9,7 @@ pub mod labels;
 pub mod locations;
 pub mod notes;
 pub mod pickups;
+pub mod public_pages;
 pub mod quotes;
 pub mod shipment_events;
 pub mod shipments;

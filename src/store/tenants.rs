@@ -32,3 +32,14 @@ pub async fn update_settings(db: &PgPool, id: TenantId, settings: &serde_json::V
     sqlx::query("UPDATE tenants SET settings = $2 WHERE id = $1").bind(id.uuid()).bind(settings).execute(db).await?;
     Ok(())
 }
+
+/// Sets one top-level key of the tenant's settings.
+pub async fn set_setting(db: &PgPool, id: TenantId, key: &str, value: &serde_json::Value) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tenants SET settings = jsonb_set(settings, ARRAY[$2], $3, true) WHERE id = $1")
+        .bind(id.uuid())
+        .bind(key)
+        .bind(value)
+        .execute(db)
+        .await?;
+    Ok(())
+}

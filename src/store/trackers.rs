@@ -34,12 +34,13 @@ pub struct TrackerRow {
     pub last_error: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub public_token: Option<String>,
 }
 
 pub const COLUMNS: &str = "id, tenant_id, carrier_account_id, carrier, tracking_number, shipment_id, reference, origin, \
     status, raw_status, raw_status_text, estimated_delivery, proof_of_delivery, courier, cash_on_delivery, legs, \
     relay_point, not_found_since, last_checked_at, status_changed_at, next_check_at, check_failures, last_error, \
-    created_at, updated_at";
+    created_at, updated_at, public_token";
 
 pub struct NewTracker<'a> {
     pub tenant: TenantId,
@@ -56,8 +57,8 @@ pub struct NewTracker<'a> {
 pub async fn create_or_get(conn: &mut PgConnection, new: NewTracker<'_>) -> Result<(TrackerRow, bool), sqlx::Error> {
     let inserted: Option<TrackerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO trackers (id, tenant_id, carrier_account_id, carrier, tracking_number, shipment_id, reference,
-                               origin, status, next_check_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unknown', now())
+                               origin, status, next_check_at, public_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unknown', now(), $9)
          ON CONFLICT (tenant_id, carrier_account_id, tracking_number) DO NOTHING RETURNING {COLUMNS}"
     )))
     .bind(TrackerId::new().uuid())
@@ -68,6 +69,7 @@ pub async fn create_or_get(conn: &mut PgConnection, new: NewTracker<'_>) -> Resu
     .bind(new.shipment.map(|s| s.uuid()))
     .bind(new.reference)
     .bind(new.origin)
+    .bind(crate::domain::public_page::new_token())
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(row) = inserted {
@@ -295,4 +297,29 @@ pub async fn record_miss<'c>(
 pub async fn make_due<'c>(db: impl PgExecutor<'c>, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE trackers SET next_check_at = now() WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
+}
+
+/// The tracker a public link points to (whatever its tenant).
+pub async fn by_public_token(db: &PgPool, token: &str) -> Result<Option<TrackerRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM trackers WHERE public_token = $1")))
+        .bind(token)
+        .fetch_optional(db)
+        .await
+}
+
+/// Replaces (`Some`) or revokes (`None`) a tracker's public link.
+pub async fn set_public_token(
+    db: &PgPool,
+    tenant: TenantId,
+    id: TrackerId,
+    token: Option<&str>,
+) -> Result<Option<TrackerRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE trackers SET public_token = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING {COLUMNS}"
+    )))
+    .bind(tenant.uuid())
+    .bind(id.uuid())
+    .bind(token)
+    .fetch_optional(db)
+    .await
 }

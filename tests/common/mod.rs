@@ -122,6 +122,10 @@ impl TestApp {
         self.client.patch(self.url(path)).bearer_auth(&self.api_key).json(body).send().await.expect("request sent")
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.put(self.url(path)).bearer_auth(&self.api_key).json(body).send().await.expect("request sent")
+    }
+
     pub async fn delete(&self, path: &str) -> reqwest::Response {
         self.client.delete(self.url(path)).bearer_auth(&self.api_key).send().await.expect("request sent")
     }

@@ -21,7 +21,7 @@ use crate::carriers::{CallCtx, CarrierError};
 use crate::domain::CarrierKind;
 use crate::domain::location::{Location, LocationAddress, LocationKind};
 use crate::domain::tracking::{
-    CodSettlement, StatusMapping, TrackingEvent, TrackingSnapshot, TrackingStatus, map_status,
+    CodSettlement, ProofOfDelivery, StatusMapping, TrackingEvent, TrackingSnapshot, TrackingStatus, map_status,
 };
 
 const KIND: CarrierKind = CarrierKind::Ecotrack;
@@ -119,6 +119,12 @@ fn snapshot(tracking: &str, parcel: ParcelStatus) -> Result<TrackingSnapshot, Ca
             place: None,
             leg: None,
         });
+    }
+    if status == TrackingStatus::Delivered
+        && let Some(at) = snap.events.iter().find(|e| e.raw_code.as_deref() == Some("livred")).map(|e| e.occurred_at)
+    {
+        // Ecotrack's proof of delivery is the time its driver marked it delivered.
+        snap.proof_of_delivery = Some(ProofOfDelivery { delivered_at: Some(at), ..ProofOfDelivery::default() });
     }
     if let Some((collected, remitted)) = cod_stage(&raw) {
         let at = |code: &str| snap.events.iter().find(|e| e.raw_code.as_deref() == Some(code)).map(|e| e.occurred_at);

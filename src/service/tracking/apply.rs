@@ -67,6 +67,18 @@ pub async fn apply(state: &AppState, tracker: Uuid, snap: &TrackingSnapshot) -> 
     let status_changed = old_status != snap.status;
     let old_cod: Option<CodSettlement> = before.cash_on_delivery.clone().and_then(|v| serde_json::from_value(v).ok());
     let mut cod = snap.cash_on_delivery.clone();
+    if cod.is_none() && old_cod.is_none() && before.shipment_id.is_some() {
+        // Booked with cash to collect: due from the start, before the carrier says so.
+        cod = booked_cod_amount(state, &before).await.map(|amount| CodSettlement {
+            amount: Some(amount),
+            collected: false,
+            collected_at: None,
+            remitted: false,
+            remitted_at: None,
+        });
+    }
+    let cod = cod.or(old_cod.clone());
+    let mut cod = cod;
     if let Some(c) = cod.as_mut().filter(|c| c.amount.is_none()) {
         c.amount = match old_cod.as_ref().and_then(|o| o.amount) {
             Some(amount) => Some(amount),
@@ -99,7 +111,7 @@ pub async fn apply(state: &AppState, tracker: Uuid, snap: &TrackingSnapshot) -> 
 
     if status_changed || cod_collected_now {
         let events = tracking_events::of(&mut *tx, &[tracker]).await?;
-        let object: Tracker = view(row.clone(), Some(events))?;
+        let object: Tracker = view(row.clone(), Some(events), &state.config.public_url)?;
         let tenant = TenantId::from(row.tenant_id);
         let mut announce = Vec::new();
         if status_changed {

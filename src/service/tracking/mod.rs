@@ -92,7 +92,7 @@ pub async fn create(
     .await?;
     let events = tracking_events::of(&state.db, &[row.id]).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, view::view(row, Some(events))?))
+    Ok((status, view::view(row, Some(events), &state.config.public_url)?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,7 +144,7 @@ pub async fn create_batch(
             Ok((row, created)) => BatchItem {
                 index,
                 result: if created { "created" } else { "existing" }.into(),
-                tracker: Some(view::view(row, None)?),
+                tracker: Some(view::view(row, None, &state.config.public_url)?),
                 error: None,
             },
             Err(e) => BatchItem { index, result: "failed".into(), tracker: None, error: Some(e.to_problem()) },
@@ -162,7 +162,7 @@ pub async fn get(state: &AppState, tenant: TenantId, id: TrackerId, refresh: boo
         row = trackers::get(&state.db, tenant, id).await?.ok_or_else(|| ApiError::not_found("tracker", id))?;
     }
     let events = tracking_events::of(&state.db, &[row.id]).await?;
-    view::view(row, Some(events))
+    view::view(row, Some(events), &state.config.public_url)
 }
 
 pub async fn list(
@@ -175,7 +175,7 @@ pub async fn list(
     trackers::list(&state.db, tenant, filter, after, i64::from(limit) + 1)
         .await?
         .into_iter()
-        .map(|row| view::view(row, None))
+        .map(|row| view::view(row, None, &state.config.public_url))
         .collect()
 }
 

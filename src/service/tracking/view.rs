@@ -27,6 +27,10 @@ pub struct Tracker {
     pub reference: Option<String>,
     /// `api`, `shipment` (created by a booking) or `discovery`.
     pub origin: String,
+    /// The parcel's public tracking page, for the recipient (no API key
+    /// needed); absent once revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
     /// `unknown` until the first check.
     pub status: TrackingStatus,
     /// The carrier's current status code and text, as sent.
@@ -82,9 +86,12 @@ pub fn event_of(row: EventRow) -> Result<TrackingEvent, ApiError> {
     })
 }
 
-/// The tracker; `events` given for a full view, `None` in lists.
-pub fn view(row: TrackerRow, events: Option<Vec<EventRow>>) -> Result<Tracker, ApiError> {
+/// The tracker; `events` given for a full view, `None` in lists. Public
+/// links are built on `public_base` (the configured external URL).
+pub fn view(row: TrackerRow, events: Option<Vec<EventRow>>, public_base: &str) -> Result<Tracker, ApiError> {
+    let public_url = row.public_token.as_ref().map(|t| format!("{}/t/{t}", public_base.trim_end_matches('/')));
     Ok(Tracker {
+        public_url,
         id: row.id.into(),
         carrier: row.carrier.parse().map_err(ApiError::internal)?,
         carrier_account: row.carrier_account_id.into(),
