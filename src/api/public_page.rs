@@ -84,8 +84,11 @@ async fn page(
         Ok(None) => html(StatusCode::NOT_FOUND, lang, render::message(lang, w.not_found_title, w.not_found_text)),
         Err(e) => {
             tracing::error!(error = %e.detail, "public page failed");
-            let mut response =
-                html(StatusCode::SERVICE_UNAVAILABLE, lang, render::message(lang, w.too_many_title, w.too_many_text));
+            let mut response = html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                render::message(lang, w.unavailable_title, w.unavailable_text),
+            );
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             response
         }

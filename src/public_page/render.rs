@@ -24,6 +24,31 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 const DEFAULT_ACCENT: &str = "#2457c5";
 
+/// The newest events shown; older ones are counted, not listed, so a parcel
+/// with a long history still gives a page well under 50 KB.
+pub const MAX_EVENTS: usize = 50;
+
+/// Inline images (carrier photos sent as data URLs) larger than this are left
+/// out: one signature scan must not make the page heavy.
+pub const MAX_INLINE_IMAGE: usize = 16 * 1024;
+
+/// An image the page may show: a plain http(s) link, or a small inline
+/// PNG/JPEG/GIF/WebP. Anything else (other schemes, SVG, huge data URLs) is
+/// dropped rather than trusted.
+pub fn showable_image(src: &str) -> bool {
+    let link = (src.starts_with("https://") || src.starts_with("http://")) && src.len() <= 2000;
+    let inline =
+        ["data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;base64,", "data:image/webp;base64,"]
+            .iter()
+            .any(|p| src.starts_with(p))
+            && src.len() <= MAX_INLINE_IMAGE;
+    (link || inline) && !src.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
+}
+
+fn image(src: &Option<String>, allowed: bool) -> Option<String> {
+    src.clone().filter(|s| allowed && showable_image(s))
+}
+
 fn carrier_name(kind: CarrierKind) -> &'static str {
     match kind {
         CarrierKind::Myflyingbox => "My Flying Box",
@@ -112,6 +137,8 @@ pub fn page(tracker: &Tracker, settings: &PublicPageSettings, lang: Lang) -> Str
         })
         .collect();
     events.reverse(); // newest first
+    let earlier = events.len().saturating_sub(MAX_EVENTS);
+    events.truncate(MAX_EVENTS);
     let expected = tracker.estimated_delivery.as_ref().filter(|_| !tracker.status.is_terminal()).and_then(|window| {
         match (window.from, window.to) {
             (Some(from), Some(to)) if from != to => {
@@ -149,24 +176,27 @@ pub fn page(tracker: &Tracker, settings: &PublicPageSettings, lang: Lang) -> Str
         tracker.proof_of_delivery.as_ref().filter(|_| tracker.status == TrackingStatus::Delivered).map(|p| ProofView {
             signed_by: p.signed_by.clone(),
             delivered_at: p.delivered_at.map(|at| when(lang, at)),
-            photo: p.photo.clone().filter(|_| settings.show_photos),
+            photo: image(&p.photo, settings.show_photos),
         });
     let cash = tracker.cash_on_delivery.as_ref().and_then(|c| {
         let amount = c.amount.as_ref()?;
-        Some(CashView { amount: format!("{} {}", amount.amount, amount.currency), paid: c.collected })
+        // Once delivered the recipient has paid the driver, even before the
+        // carrier reports the collection.
+        let paid = c.collected || tracker.status == TrackingStatus::Delivered;
+        Some(CashView { amount: format!("{} {}", amount.amount, amount.currency), paid })
     });
     let courier =
         tracker.courier.as_ref().filter(|_| tracker.status == TrackingStatus::OutForDelivery).map(|c| CourierView {
             name: c.name.clone(),
             phone: c.phone.clone().filter(|_| settings.show_phone_numbers),
-            photo: c.photo.clone().filter(|_| settings.show_photos),
+            photo: image(&c.photo, settings.show_photos),
         });
     let ctx = PageContext {
         lang: lang.code(),
         title: w.title,
         words: WordsView::of(lang),
         merchant_name: settings.merchant_name.clone(),
-        logo_url: settings.logo_url.clone(),
+        logo_url: image(&settings.logo_url, true),
         accent: settings.accent_color.clone().unwrap_or_else(|| DEFAULT_ACCENT.to_owned()),
         tracking_number: tracker.tracking_number.clone(),
         carrier: carrier_name(tracker.carrier),
@@ -174,6 +204,7 @@ pub fn page(tracker: &Tracker, settings: &PublicPageSettings, lang: Lang) -> Str
         explanation,
         expected,
         events,
+        earlier,
         relay,
         proof,
         cash,
@@ -206,6 +237,7 @@ struct PageContext {
     explanation: &'static str,
     expected: Option<String>,
     events: Vec<EventView>,
+    earlier: usize,
     relay: Option<RelayView>,
     proof: Option<ProofView>,
     cash: Option<CashView>,
@@ -220,6 +252,7 @@ struct WordsView {
     expected: &'static str,
     timeline: &'static str,
     no_events: &'static str,
+    earlier_events: &'static str,
     relay_title: &'static str,
     opening_hours: &'static str,
     proof_title: &'static str,
@@ -243,6 +276,7 @@ impl WordsView {
             expected: w.expected,
             timeline: w.timeline,
             no_events: w.no_events,
+            earlier_events: w.earlier_events,
             relay_title: w.relay_title,
             opening_hours: w.opening_hours,
             proof_title: w.proof_title,
@@ -258,3 +292,7 @@ impl WordsView {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;

@@ -27,6 +27,9 @@ pub struct Words {
     pub not_found_text: &'static str,
     pub too_many_title: &'static str,
     pub too_many_text: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_text: &'static str,
+    pub earlier_events: &'static str,
     pub days: [&'static str; 7],
     pub times_in: &'static str,
 }
@@ -108,6 +111,9 @@ static EN: Words = Words {
     not_found_text: "This tracking link does not exist or is no longer active. Please check the link in your email or contact the sender.",
     too_many_title: "Please wait a moment",
     too_many_text: "This page was opened too often in a short time. Please try again in a minute.",
+    unavailable_title: "Tracking is briefly unavailable",
+    unavailable_text: "We cannot show your parcel's news right now. Please try again in a few minutes.",
+    earlier_events: "earlier events not shown",
     days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     times_in: "Times in UTC",
 };
@@ -136,6 +142,9 @@ static FR: Words = Words {
     not_found_text: "Ce lien de suivi n'existe pas ou n'est plus actif. Vérifiez le lien reçu par e-mail ou contactez l'expéditeur.",
     too_many_title: "Merci de patienter",
     too_many_text: "Cette page a été ouverte trop souvent en peu de temps. Réessayez dans une minute.",
+    unavailable_title: "Suivi momentanément indisponible",
+    unavailable_text: "Nous ne pouvons pas afficher les nouvelles de votre colis pour le moment. Réessayez dans quelques minutes.",
+    earlier_events: "événements plus anciens non affichés",
     days: ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"],
     times_in: "Heures en UTC",
 };

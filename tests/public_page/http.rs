@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, assert_problem, json, spawn_app_with};
+use crate::common::proxy::TcpProxy;
+use crate::common::{TestApp, TestDatabase, assert_problem, json, spawn_app_with, spawn_on, start_sandbox};
+use shipgate::config::Config;
 
 async fn page(app: &TestApp, path: &str, accept_language: Option<&str>) -> (u16, reqwest::header::HeaderMap, String) {
     let mut request = reqwest::Client::new().get(app.url(path));
@@ -139,4 +141,33 @@ async fn the_page_is_rate_limited_per_client_address() {
     let r = reqwest::Client::new().get(app.url(&format!("/t/{token}"))).send().await.unwrap();
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("Please wait a moment"));
+}
+
+#[tokio::test]
+async fn a_database_outage_gives_a_friendly_page_not_an_error_document() {
+    let database = TestDatabase::create().await;
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let mut config = Config::for_tests(&format!("postgres://postgres@{}/{}", proxy.addr, database.name));
+    config.db_max_connections = 2;
+    let app = spawn_on(database, config, start_sandbox(Default::default()).await).await;
+    let token = token_of(&tracker(&app).await);
+    assert_eq!(page(&app, &format!("/t/{token}"), None).await.0, 200);
+
+    proxy.cut();
+    let (status, headers, body) = page(&app, &format!("/t/{token}"), Some("en")).await;
+    assert_eq!(status, 503);
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert!(headers.contains_key("retry-after"));
+    assert!(body.contains("Tracking is briefly unavailable"), "{body}");
+
+    proxy.restore();
+    let mut status = 0;
+    for _ in 0..40 {
+        status = page(&app, &format!("/t/{token}"), None).await.0;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(status, 200, "the page did not come back with the database");
 }
