@@ -53,14 +53,18 @@ TRK=$(curl -s "$B/v1/trackers?shipment_id=$SHP" -H "$H" | jq -r '.data[0].id')
 BODY=$(curl -s "$B/v1/trackers/$TRK?refresh=true" -H "$H")
 echo "BENCH tracker: status=$(jq -r .status <<<"$BODY") events=$(jq '.events | length' <<<"$BODY") body_bytes=${#BODY}"
 
+upstream_calls() { curl -s "127.0.0.1:$SB/_sandbox/stats" | jq '[.calls[].total] | add'; }
+BEFORE=$(upstream_calls)
 wrk -t2 -c64 -d"${DURATION}s" --latency -H "$H" "$B/v1/trackers/$TRK" >"$OUT/wrk.txt"
+AFTER=$(upstream_calls)
+[[ $BEFORE =~ ^[0-9]+$ && $AFTER =~ ^[0-9]+$ ]] || { echo "sandbox stats unreadable: $BEFORE $AFTER"; exit 1; }
 RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
 P50=$(awk '$1 == "50%" {print $2}' "$OUT/wrk.txt")
 P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk.txt")
 NON2XX=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
 RSS=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$PID/status")
 HWM=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$PID/status")
-echo "BENCH shipgate: rps=$RPS p50=$P50 p99=$P99 non2xx=${NON2XX:-0} rss=$RSS peak_rss=$HWM"
+echo "BENCH shipgate: rps=$RPS p50=$P50 p99=$P99 non2xx=${NON2XX:-0} rss=$RSS peak_rss=$HWM upstream_calls_during_reads=$((AFTER - BEFORE))"
 
 # The same two statements the endpoint runs (tracker by tenant and id, its events).
 read -r TID TEN <<<"$(psql -tA -F ' ' "$PG/$DB" -c "SELECT id, tenant_id FROM trackers WHERE shipment_id IS NOT NULL LIMIT 1")"
