@@ -618,7 +618,8 @@ async fn bench_refresh_burst_through_two_replicas() {
         (ca + cb, ta.max(tb))
     };
     // The backlog lives in Postgres (trackers due), not in the limiter's
-    // queue, where each replica's worker holds one bulk call at a time.
+    // queue, where each replica's worker holds at most a few bulk calls
+    // (`CALLS_IN_PARALLEL` per account).
     let db = &a.state.db;
     let interactive_calls = futures_util::future::join_all((0..interactive).map(|i| {
         let app = if i % 2 == 0 { &b } else { &a };
