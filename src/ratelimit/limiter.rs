@@ -27,6 +27,9 @@ use crate::telemetry::Metrics;
 const MIN_CALL_MS: i64 = 500;
 /// A reservation outlives its call's deadline by this much before it stops counting as in flight.
 const IN_FLIGHT_SLACK_MS: i64 = 5_000;
+/// A budget read-modify-write or a wake-up later than this is logged: calls
+/// go out late, and the log says whether the store or this process is slow.
+const SLOW_MS: u128 = 1_000;
 
 /// A unit reserved in every window of a budget; hand it back to `settle`
 /// (or `release` when the call is not sent after all).
@@ -173,6 +176,7 @@ impl UpstreamLimiter {
             let tuning = self.settings.tuning;
             let defaults = self.settings.defaults_for(carrier);
             let mut reserved_at_ms = 0;
+            let asked = Instant::now();
             let decision = self
                 .budgets
                 .update(&key, defaults, |state, now_ms| {
@@ -180,6 +184,10 @@ impl UpstreamLimiter {
                     state.reserve(now_ms, priority, InFlight { id, expires_ms }, &tuning)
                 })
                 .await;
+            let took = asked.elapsed().as_millis();
+            if took > SLOW_MS {
+                tracing::warn!(budget = %key, took_ms = took as u64, store = self.store_name(), "slow upstream budget store");
+            }
             match decision {
                 Ok(Decision::Granted) => {
                     let reservation = Reservation { id, reserved_at_ms };
@@ -241,7 +249,12 @@ impl UpstreamLimiter {
         };
         let pause = Duration::from_millis(u64::try_from(until_ms - unix_ms()).unwrap_or(0));
         tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
+            _ = tokio::time::sleep(pause) => {
+                let late = unix_ms() - until_ms;
+                if late > SLOW_MS as i64 {
+                    tracing::warn!(budget = %key, late_ms = late, "upstream budget line woke late (this process is starved)");
+                }
+            }
             _ = wake.notified() => {}
         }
     }

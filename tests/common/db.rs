@@ -141,6 +141,11 @@ impl TestDatabase {
                 Err(e) => panic!("cannot create test database: {e}"),
             }
         }
+        // A test database need not survive a power cut: commits that do not
+        // wait for the WAL flush keep other tests' database copies (tens of
+        // MB of WAL each) from stalling this test's writes for seconds.
+        let sql = format!("ALTER DATABASE {} SET synchronous_commit = off", store::quote_ident(&name));
+        sqlx::query(AssertSqlSafe(sql)).execute(&mut conn).await.expect("tune test database");
         let _ = conn.close().await;
         TestDatabase { url: format!("{}/{name}", server_url()), name, owner: true }
     }
